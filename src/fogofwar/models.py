@@ -211,6 +211,7 @@ class Story(Record):
     status: str
     reason: str = ""
     articles: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)  # the other view of one change of control
 
 
 @dataclass

@@ -42,7 +42,7 @@ def load_nlp(model: str | None = None) -> Language:
     last_error: Exception | None = None
     for name in names:
         try:
-            nlp = spacy.load(name, exclude=["lemmatizer"])
+            nlp = spacy.load(name)
             break
         except OSError as exc:  # not installed under this name
             last_error = exc

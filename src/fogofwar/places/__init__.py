@@ -1,0 +1,72 @@
+"""The places stage: toponym mentions -> geolocated ``Place`` records.
+
+``extract_places(doc)`` recognises toponyms (spaCy entities plus a gazetteer
+phrase matcher), drops metonyms for actors ("Russia's Defense Ministry",
+"Kyiv said", "U.S. officials"), and resolves each mention against the offline
+gazetteer using the evidence of the whole document.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from fogofwar.models import Place, Sentence
+from fogofwar.places.gazetteer import Candidate, Gazetteer, build, default_path, get_gazetteer
+from fogofwar.places.normalize import admin_key, fold, keys, normalize
+from fogofwar.places.recognize import ENTITY_LABELS, Mention, find_mentions, metonymy
+from fogofwar.places.resolve import resolve_mentions, to_places
+
+__all__ = [
+    "Candidate", "Gazetteer", "Mention", "admin_key", "build", "default_path", "extract_places",
+    "find_mentions", "fold", "get_gazetteer", "keys", "normalize", "resolve_text",
+]
+
+
+def _sentence_of_tokens(doc: Doc, sentences: list[Sentence]) -> list[int]:
+    from fogofwar.nlp import sentence_index
+
+    return sentence_index(doc, sentences)
+
+
+def _countryish(m: Mention, gazetteer: Gazetteer) -> bool:
+    if any(c.kind == "country" for c in m.candidates):
+        return True
+    return m.key in gazetteer.capital_keys
+
+
+def analyse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Every toponym mention with candidates and the metonymy decision (for debugging)."""
+    gazetteer = gazetteer or get_gazetteer()
+    mentions = []
+    for m in find_mentions(doc, gazetteer):
+        m.candidates = (gazetteer.admin_candidates(m.text) if m.admin_word else []) or list(gazetteer.candidates(m.name))
+        if m.label not in ENTITY_LABELS and m.name.isupper() and not any(
+                c.kind in ("country", "region", "admin1") for c in m.candidates):
+            continue  # an acronym ("NATO") that only matches some village
+        mentions.append(m)
+        m.reason = metonymy(m, doc, _countryish(m, gazetteer))
+        m.is_place = not m.reason
+    return mentions
+
+
+def extract_places(doc: Doc, gazetteer: Gazetteer | None = None,
+                   sentences: list[Sentence] | None = None) -> list[Place]:
+    """Places mentioned in ``doc`` as locations, ids p1.. in text order.
+
+    ``sentences`` are ``fogofwar.nlp.sentences_of(doc)`` (computed when not given);
+    ``Place.sentence`` indexes them and ``doc.text[start:end] == mention``.
+    """
+    from fogofwar.nlp import sentences_of
+
+    gazetteer = gazetteer or get_gazetteer()
+    sentences = sentences if sentences is not None else sentences_of(doc)
+    mentions = analyse(doc, gazetteer)
+    resolutions = resolve_mentions(mentions, gazetteer, doc)
+    return to_places(mentions, resolutions, _sentence_of_tokens(doc, sentences), doc)
+
+
+def resolve_text(text: str, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """Convenience: parse ``text`` with the shared pipeline and extract its places."""
+    from fogofwar.nlp import load_nlp
+
+    return extract_places(load_nlp()(text), gazetteer)

@@ -1,0 +1,41 @@
+# fogofwar: `make demo` and `make test` each bootstrap .venv from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+EVAL_MIN := --min places_f1=0.90 --min places_acc161=0.95 --min claims_f1=0.85 --min events_f1=0.75
+
+.PHONY: venv demo test eval clean
+
+$(BIN)/fogofwar: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -c "import fogofwar.nlp as n; n.load_nlp()"
+	touch $(BIN)/fogofwar
+
+venv: $(BIN)/fogofwar
+
+demo: venv
+	mkdir -p out
+	$(BIN)/fogofwar gazetteer build
+	$(BIN)/fogofwar analyze examples/kharkiv-2022-09-10-abc.txt --published 2022-09-10 --outlet "ABC News" --format json -o out/result.json
+	$(BIN)/fogofwar analyze examples/kharkiv-2022-09-10-abc.txt --published 2022-09-10 --outlet "ABC News" --format geojson -o out/events.geojson
+	$(BIN)/fogofwar analyze examples/kharkiv-2022-09-10-abc.txt --published 2022-09-10 --outlet "ABC News" --format md -o out/report.md
+	$(BIN)/fogofwar validate out/result.json
+	cat out/report.md
+
+test: venv
+	$(BIN)/fogofwar gazetteer build
+	$(BIN)/python -m pytest -q
+	@if [ -d "$(SHARED)/dev" ]; then \
+		$(BIN)/fogofwar eval $(SHARED)/dev $(EVAL_MIN); \
+	else \
+		echo "skipping 'fogofwar eval': $(SHARED)/dev is absent"; \
+	fi
+
+eval: venv
+	$(BIN)/fogofwar eval $(SHARED)/dev --per-file
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

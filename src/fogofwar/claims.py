@@ -1,0 +1,382 @@
+"""Claims: who says what in a sentence, found from the dependency parse.
+
+Cues come from data/cues.json: speech and stance verbs (said, told,
+claimed, confirmed, denied...), "according to X", cue nouns with their
+author ("claims by U.S. officials that", "This claim was made by X"), and
+quotations. Each attribution gets a source phrase, a cue and a content
+span; certainty comes from the cue, then from hedges in the source phrase
+and in the content, then from negation of the cue.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from fogofwar import lexicon
+from fogofwar.models import Claim, Sentence
+
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "who", "which", "that"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis"}
+QUOTE_CHARS = "\"“”"
+
+
+@dataclass
+class Attribution:
+    """A cue with its source phrase and content, before sources are merged."""
+
+    sentence: int
+    source: Span
+    cue_tokens: list[Token]
+    content: tuple[int, int] | None
+    certainty: str
+    quote: bool = False
+    anchor: Token | None = None  # the cue's head: clause whose events the claim carries
+    description: str = ""  # title or apposition that describes a named source
+    scare_quotes: list[str] = field(default_factory=list)
+    points_back: bool = False  # "This claim", "The source also said": about the previous sentence
+
+    @property
+    def cue_span(self) -> tuple[int, int]:
+        return (min(t.idx for t in self.cue_tokens), max(t.idx + len(t.text) for t in self.cue_tokens))
+
+    @property
+    def cue_text(self) -> str:
+        s, e = self.cue_span
+        return self.source.doc.text[s:e]
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict:
+    return lexicon.load("cues.json")
+
+
+def _hedge_patterns(key: str) -> re.Pattern[str]:
+    words = sorted(_cues()[key], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(key: str) -> re.Pattern[str]:
+    return _hedge_patterns(key)
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop punctuation and spaces at both ends of a phrase."""
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def source_phrase(head: Token) -> Span | None:
+    """The phrase naming a source: the head's subtree without clauses or conjuncts."""
+    skip: set[int] = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "conj", "cc", "appos", "punct", "advcl", "prep") and child.i > head.i:
+            if child.dep_ == "prep" and child.lower_ in ("on", "of", "for", "from", "in", "at", "with") and child.i == head.i + 1:
+                continue  # reports on social media, Institute for the Study of War
+            skip.update(t.i for t in child.subtree)
+    tokens = [t for t in head.subtree if t.i not in skip]
+    # keep a contiguous run that contains the head
+    run = [t for t in tokens if abs(t.i - head.i) <= len(tokens)]
+    run = sorted(run, key=lambda t: t.i)
+    contiguous: list[Token] = []
+    for t in run:
+        if contiguous and t.i != contiguous[-1].i + 1:
+            if t.i > head.i:
+                break
+            contiguous = []
+        contiguous.append(t)
+    contiguous = _trim(contiguous)
+    if not contiguous or head not in contiguous:
+        return None
+    return head.doc[contiguous[0].i: contiguous[-1].i + 1]
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    """A head and the heads conjoined with it (officials and military sources)."""
+    out = [head]
+    for t in head.subtree:
+        if t.dep_ == "conj" and t.head in out and t.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.append(t)
+    return out
+
+
+def _description(source: Span) -> str:
+    """A title in apposition before or after a named source ("former U.S. ambassador to NATO, Kurt Volker")."""
+    doc = source.doc
+    parts = []
+    head = source.root
+    for child in head.children:
+        if child.dep_ == "appos":
+            parts.append(" ".join(t.text for t in child.subtree))
+    start = source.start
+    if start >= 2 and doc[start - 1].text == ",":
+        j = start - 2
+        while j >= 0 and j > start - 12 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start:
+            j -= 1
+        title = doc[j + 1: start - 1]
+        if not any(t.ent_type_ in ("DATE", "TIME") for t in title) and any(t.pos_ in ("NOUN", "PROPN") for t in title):
+            parts.append(title.text)
+    if source.end < len(doc) - 1 and doc[source.end].text == "," and head.ent_type_ == "PERSON":
+        j = source.end + 1
+        k = j
+        while k < len(doc) and k < j + 12 and doc[k].text not in (",", ".", ";", '"'):
+            k += 1
+        if k < len(doc) and doc[k].text == ",":
+            parts.append(doc[j:k].text)
+    return "; ".join(p for p in parts if p)
+
+
+def _subtree_span(token: Token) -> tuple[int, int]:
+    toks = _trim(list(token.subtree))
+    if not toks:
+        return (token.idx, token.idx + len(token.text))
+    return (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+def _quotes_in(sent: Span) -> list[tuple[int, int]]:
+    """Character spans of quotations inside a sentence (straight or curly quotes)."""
+    text = sent.doc.text
+    spans = []
+    opened = None
+    for i in range(sent.start_char, sent.end_char):
+        ch = text[i]
+        if ch in QUOTE_CHARS:
+            if opened is None and ch != "”":
+                opened = i
+            elif opened is not None:
+                spans.append((opened, i + 1))
+                opened = None
+    return spans
+
+
+def _scare_quotes(sent: Span) -> list[str]:
+    """Short quoted terms the writer distances from ("what it called a 'regrouping'")."""
+    out = []
+    text = sent.doc.text
+    for s, e in _quotes_in(sent):
+        inner = text[s + 1: e - 1].strip(" ,.")
+        if 0 < len(inner.split()) <= 3:
+            out.append(inner)
+    return out
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _certainty(base: str, cue: Token, source: Span, content: tuple[int, int] | None) -> str:
+    text = cue.doc.text
+    if _negated(cue):
+        return "unconfirmed" if base in ("confirmed", "reported", "claimed") else "unconfirmed"
+    if base == "denied":
+        return base
+    if _pattern("unconfirmed_hedges").search(source.text):
+        return "unconfirmed"
+    if base == "confirmed":
+        return base
+    clause = text[content[0]:content[1]] if content else ""
+    # hedges in the cue's own clause ("reportedly said") count too
+    head_window = " ".join(t.text for t in cue.children if t.dep_ in ("advmod", "aux"))
+    if _pattern("unconfirmed_hedges").search(head_window) or (
+        base == "reported" and _pattern("unconfirmed_hedges").search(clause)
+    ):
+        return "unconfirmed"
+    if base == "reported" and _pattern("claimed_hedges").search(clause):
+        return "claimed"
+    return base
+
+
+def _subject(verb: Token) -> tuple[Token | None, bool]:
+    """The subject of a cue verb (agent of a passive), inherited through conjunction."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj, True
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "expl") and child.dep_ != "expl":
+            return child, False
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        if any(c.dep_ == "nsubjpass" for c in verb.head.children) and not any(
+            c.dep_ == "nsubjpass" for c in verb.children
+        ):
+            return None, False  # "was made by X and confirmed by Y": Y comes from the agent
+        return _subject(verb.head)
+    return None, False
+
+
+def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, bool]:
+    """What a cue verb attributes: its clause complement, object, or a quotation."""
+    object_ok = verb.lemma_.lower() in _cues()["object_content_verbs"]
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp", "oprd") or (object_ok and child.dep_ == "dobj" and child.pos_ != "PRON"):
+            span = _subtree_span(child)
+            if child.dep_ == "dobj" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
+                prep = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as")
+                span = (span[0], _subtree_span(prep)[1])
+            return span, False
+    quotes = _quotes_in(sent)
+    if quotes:
+        longest = max(quotes, key=lambda q: q[1] - q[0])
+        return longest, True
+    return None, False
+
+
+def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int]) -> list[Attribution]:
+    """Every attribution in the document, in text order."""
+    cues = _cues()
+    verb_cues: dict[str, str] = cues["verbs"]
+    noun_cues: dict[str, str] = cues["nouns"]
+    light_verbs = set(cues["light_verbs_for_nouns"])
+    found: list[Attribution] = []
+
+    for sent in doc.sents:
+        s_index = sentence_of[sent.start]
+        scare = _scare_quotes(sent)
+        for token in sent:
+            lemma = token.lemma_.lower()
+            # "according to X"
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                to = doc[token.i + 1]
+                pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                pp_start, pp_end = token.idx, _subtree_span(to)[1]
+                content = _clause_without(sent, pp_start, pp_end)
+                anchor = token.head if token.head.i != token.i else sent.root
+                for head in _conjuncts(pobj):
+                    phrase = source_phrase(head)
+                    if phrase is None:
+                        continue
+                    found.append(Attribution(
+                        s_index, phrase, [token, to], content,
+                        _certainty("reported", token, phrase, content), anchor=anchor,
+                        description=_description(phrase), scare_quotes=scare,
+                    ))
+                continue
+            # cue verbs: X said / told / claimed / confirmed ...
+            if token.pos_ in ("VERB", "AUX") and lemma in verb_cues and token.dep_ not in ("amod",):
+                if lemma == "describe" and not any(c.lower_ == "as" for c in token.children):
+                    continue
+                subject, passive = _subject(token)
+                if subject is None:
+                    continue
+                if subject.lower_ in ("what", "which", "that"):
+                    continue
+                if any(c.lower_ == "what" and c.dep_ in ("dobj", "oprd") for c in token.children):
+                    continue  # "what it called a 'regrouping'": the writer's distance, not a claim
+                content, is_quote = _content_of_verb(token, sent)
+                back = _points_back(token)
+                if content is None and passive:
+                    # "This claim was made by X and confirmed by Y": the content is the passive subject
+                    holder = token if any(c.dep_ == "nsubjpass" for c in token.children) else token.head
+                    topic = next((c for c in holder.children if c.dep_ == "nsubjpass"), None)
+                    if topic is not None:
+                        content = _subtree_span(topic)
+                        back = back or topic.pos_ == "PRON" or any(
+                            c.lower_ in ("this", "that", "these", "those") for c in topic.children)
+                if content is None:
+                    continue
+                cue_tokens = [token] + [c for c in token.children if c.dep_ in ("prt",)]
+                if lemma == "tell":
+                    cue_tokens += [c for c in token.children if c.dep_ in ("dobj", "dative")]
+                for head in _conjuncts(subject):
+                    phrase = source_phrase(head)
+                    if phrase is None:
+                        continue
+                    found.append(Attribution(
+                        s_index, phrase, cue_tokens, content,
+                        _certainty(verb_cues[lemma], token, phrase, content), quote=is_quote,
+                        anchor=token, description=_description(phrase), scare_quotes=scare,
+                        points_back=back,
+                    ))
+                continue
+            # cue nouns: "claims by X that ...", "X's claim that ...", "This claim was made by X"
+            if token.pos_ == "NOUN" and token.lower_ in noun_cues:
+                base = noun_cues[token.lower_]
+                author = None
+                for child in token.children:
+                    if child.dep_ == "prep" and child.lower_ == "by":
+                        author = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    elif child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
+                        author = child
+                points_back = False
+                if author is None and token.dep_ == "nsubjpass" and token.head.lemma_ in light_verbs:
+                    subj, _ = _subject(token.head)
+                    author = subj
+                    points_back = any(c.lower_ in ("this", "that", "the") for c in token.children)
+                if author is None:
+                    continue
+                content_tok = next((c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl")), None)
+                content = _subtree_span(content_tok) if content_tok is not None else (token.idx, token.idx + len(token.text))
+                for head in _conjuncts(author):
+                    phrase = source_phrase(head)
+                    if phrase is None:
+                        continue
+                    found.append(Attribution(
+                        s_index, phrase, [token], content, _certainty(base, token, phrase, content),
+                        anchor=content_tok if content_tok is not None else token,
+                        description=_description(phrase), scare_quotes=scare, points_back=points_back,
+                    ))
+    return _one_per_sentence_and_source(found)
+
+
+def _points_back(cue: Token) -> bool:
+    """A clause about what the previous sentence said ("The source also claimed", "This claim")."""
+    return any(c.lower_ in ("also",) for c in cue.children)
+
+
+def _clause_without(sent: Span, start: int, end: int) -> tuple[int, int] | None:
+    """The sentence minus an attribution phrase at its start or end."""
+    text = sent.doc.text
+    s, e = sent.start_char, sent.end_char
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if start - s > e - end:
+        e = start
+    else:
+        s = end
+    while s < e and (text[s] in " ,;:" or text[s].isspace()):
+        s += 1
+    while e > s and text[e - 1] in " ,;:.":
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def _one_per_sentence_and_source(found: list[Attribution]) -> list[Attribution]:
+    """One claim per (sentence, source phrase): "described ... and told" is one claim."""
+    seen: dict[tuple[int, int, int], Attribution] = {}
+    out = []
+    for a in found:
+        key = (a.sentence, a.source.start, a.source.end)
+        if key in seen:
+            kept = seen[key]
+            kept.cue_tokens = kept.cue_tokens  # first cue wins
+            continue
+        seen[key] = a
+        out.append(a)
+    return sorted(out, key=lambda a: (a.cue_span[0], a.source.start))
+
+
+def make_claims(attributions: list[Attribution], source_ids: list[str]) -> list[Claim]:
+    """Claim records, one per attribution, with the merged source's id."""
+    claims = []
+    for i, (a, source_id) in enumerate(zip(attributions, source_ids), start=1):
+        spans = [(a.source.start_char, a.source.end_char), a.cue_span]
+        if a.content:
+            spans.append(a.content)
+        claims.append(Claim(
+            id=f"c{i}", sentence=a.sentence,
+            start=min(s for s, _ in spans), end=max(e for _, e in spans),
+            source=source_id, source_span=(a.source.start_char, a.source.end_char),
+            cue=a.cue_text, cue_span=a.cue_span, content_span=a.content,
+            certainty=a.certainty, quote=a.quote, scare_quotes=list(a.scare_quotes),
+        ))
+    return claims

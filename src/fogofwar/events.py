@@ -1,0 +1,450 @@
+"""Events: what happened, who did it, where, and whether it happened at all.
+
+Triggers come from data/events.json (verbs, particle verbs, multi-word
+phrases, nominalisations, light-verb nouns). The dependency parse gives
+the actor (subject, by-agent, possessor, controller of an infinitive), the
+place (a place mention among the trigger's arguments, else the nearest in
+its sentence) and the modality (threatened to, to avoid, plans to, could,
+not). Sides come from the actor phrase (lexicon.side_of_text) with
+pronouns resolved to the nearest subject that names a side.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from fogofwar import lexicon
+from fogofwar.models import Event, Place, Quantity
+
+ARG_PREPS = {"in", "into", "from", "of", "to", "toward", "towards", "near", "around", "at", "outside", "across",
+             "on", "over", "through", "inside", "within", "along", "off"}
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+PRONOUN_POSS = {"his", "her", "its", "their", "he", "she", "it", "they", "them", "our", "we"}
+ANAPHORA = {"area": None, "city": "city", "town": "city", "village": "village"}
+
+
+@dataclass
+class Detected:
+    """An event found in the parse, before ids, claims and dates are attached."""
+
+    type: str
+    trigger: Token
+    trigger_tokens: list[Token]
+    actor: Span | None = None
+    actor_side: str | None = None
+    place: Place | None = None
+    modality: str = "asserted"
+    quantities: list[Quantity] = field(default_factory=list)
+    sentence: int = 0
+
+
+@functools.lru_cache(maxsize=1)
+def _lex() -> dict:
+    return lexicon.load("events.json")
+
+
+def _has_neg(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _modality(trigger: Token) -> str:
+    """asserted, negated, hypothetical, or the governing verb's stance (threatened, planned...)."""
+    lex = _lex()["modality"]
+    by_lemma = {lemma: mode for mode, lemmas in lex.items() if mode not in ("hypothetical", "negated") for lemma in lemmas}
+    token = trigger
+    for _ in range(4):
+        if _has_neg(token):
+            return "negated"
+        if any(c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.children):
+            return "hypothetical"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
+            return "hypothetical"
+        if token.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "advcl") and token.head.i != token.i:
+            head = token.head
+            lemma = head.lemma_.lower()
+            if lemma in by_lemma:
+                return by_lemma[lemma]
+            if lemma in ("call", "urge", "ask", "request", "appeal"):
+                return "requested"
+            if token.dep_ in ("xcomp", "pcomp", "advcl"):
+                token = head
+                continue
+        break
+    return "asserted"
+
+
+def _object(token: Token) -> Token | None:
+    for child in token.children:
+        if child.dep_ in ("dobj", "obj"):
+            return child
+    return None
+
+
+def _pobj_of(token: Token, preps: set[str]) -> list[Token]:
+    out = []
+    for child in token.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in preps:
+            out.extend(c for c in child.children if c.dep_ == "pobj")
+    return out
+
+
+def _is_place_like(token: Token, place_tokens: set[int]) -> bool:
+    if any(t.i in place_tokens for t in token.subtree):
+        return True
+    return token.lower_ in _lex()["settlement_nouns"] or token.lemma_.lower() in _lex()["settlement_nouns"]
+
+
+def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, list[Token]]]:
+    """(type, head token, trigger tokens) for every trigger in the document."""
+    lex = _lex()
+    verbs, nouns = lex["verbs"], lex["nouns"]
+    needing_place = lex["verbs_needing_place_object"]
+    particles = lex["verb_particles"]
+    light_nouns, light_verbs = lex["light_nouns"], set(lex["light_verbs"])
+    casualty_objects = set(lex["casualty_objects"])
+    phrases = [(p.split(), t) for p, t in lex["phrases"]]
+    found: list[tuple[str, Token, list[Token]]] = []
+    used: set[int] = set()
+
+    # multi-word phrases over lemmas: "take control of", "go on the offensive"
+    lemmas = [t.lemma_.lower() for t in doc]
+    for words, etype in phrases:
+        n = len(words)
+        for i in range(len(doc) - n + 1):
+            if lemmas[i:i + n] == words or [t.lower_ for t in doc[i:i + n]] == words:
+                if any(j in used for j in range(i, i + n)):
+                    continue
+                if etype:
+                    found.append((etype, doc[i], list(doc[i:i + n])))
+                used.update(range(i, i + n))
+    for token in doc:
+        if token.i in used:
+            continue
+        lemma = token.lemma_.lower()
+        etype: str | None = None
+        tokens = [token]
+        as_noun = token.pos_ == "VERB" and lemma not in verbs and token.lower_ in nouns  # "weaponry" mis-tagged
+        if (token.pos_ == "VERB" and not as_noun) or (token.pos_ == "AUX" and lemma in verbs):
+            prt = next((c for c in token.children if c.dep_ in ("prt", "advmod") and c.lower_ in
+                        ("out", "back", "through", "off", "over", "forward", "away", "up")), None)
+            if prt is not None and f"{lemma} {prt.lower_}" in particles:
+                etype = particles[f"{lemma} {prt.lower_}"]
+                tokens.append(prt)
+            elif lemma == "run" and prt is not None and prt.lower_ == "away":
+                etype = "withdrawal"
+                tokens.append(prt)
+            elif lemma in verbs:
+                etype = verbs[lemma]
+            elif lemma in needing_place:
+                obj = _object(token)
+                args = ([obj] if obj is not None else []) + _pobj_of(token, {"of", "into"})
+                if any(_is_place_like(a, place_tokens) for a in args):
+                    etype = needing_place[lemma]
+            if etype == "capture":
+                obj = _object(token)
+                if obj is not None and (obj.lower_ in casualty_objects or obj.lemma_.lower() in casualty_objects) \
+                        and not _is_place_like(obj, place_tokens):
+                    etype = "casualties"
+            if etype in ("aid",):
+                obj = _object(token)
+                if obj is None or obj.pos_ == "PRON" or obj.lower_ in ("troops", "soldiers", "forces", "message", "signal", "letter"):
+                    etype = None
+            if etype in ("attack",) and lemma in ("fire", "hit", "target", "launch"):
+                obj = _object(token)
+                if lemma == "fire" and obj is not None and obj.ent_type_ == "PERSON":
+                    etype = None
+        elif token.pos_ in ("NOUN", "PROPN") or as_noun:
+            low = token.lower_
+            if low in nouns or lemma in nouns:
+                etype = nouns.get(low) or nouns.get(lemma)
+                if etype and low == "advance" and token.dep_ == "compound":
+                    etype = None
+                if etype == "aid" and low in lex["aid_noun_needs_donor"]:
+                    if not (_donor(token) or _pobj_of(token, {"from", "by"})):
+                        etype = None
+                if low == "fall" and _pobj_of(token, {"of"}):
+                    etype = "capture"
+            elif low in light_nouns or lemma in light_nouns:
+                head = token.head
+                if light_nouns.get(low) or light_nouns.get(lemma):
+                    gov = head.head if head.dep_ == "prep" else head
+                    if (token.dep_ in ("dobj", "pobj") and gov.lemma_.lower() in light_verbs) or (
+                        token.dep_ == "nsubj" and head.lemma_.lower() in ("begin", "start", "continue", "gather")
+                    ):
+                        etype = light_nouns.get(low) or light_nouns.get(lemma)
+        if etype:
+            found.append((etype, token, tokens))
+    found.sort(key=lambda f: f[1].i)
+    return found
+
+
+def _donor(noun: Token) -> str | None:
+    """A side named in a noun's modifiers ("U.S. assistance", "Western weaponry")."""
+    text = " ".join(c.text for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod"))
+    return lexicon.side_of_text(text) if text else None
+
+
+def _phrase(head: Token) -> Span:
+    """A noun phrase without its clauses."""
+    skip = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "punct", "appos", "cc", "conj") and child.i > head.i:
+            skip.update(t.i for t in child.subtree)
+    toks = [t for t in head.subtree if t.i not in skip]
+    return head.doc[toks[0].i: toks[-1].i + 1] if toks else head.doc[head.i: head.i + 1]
+
+
+def _nominal(token: Token) -> bool:
+    lex = _lex()
+    return token.pos_ in ("NOUN", "PROPN") or (
+        token.lower_ in lex["nouns"] and token.lemma_.lower() not in lex["verbs"])
+
+
+def _actor(trigger: Token) -> Span | None:
+    """Who performed the event, from the parse."""
+    token = trigger
+    if _nominal(token):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return _phrase(pobj)
+            if child.dep_ == "poss":
+                return _phrase(child)
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.lemma_.lower() in ("force", "troop", "army", "unit", "soldier", "fighter"):
+                    return _phrase(pobj)
+        if _donor(token):
+            mods = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+            return token.doc[min(m.i for m in mods): token.i]
+        # object of a light verb: the verb's subject did it
+        head = token.head
+        if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
+            token = head.head if token.dep_ == "pobj" else head
+        else:
+            return None
+    for _ in range(6):
+        passive = any(c.dep_ == "nsubjpass" for c in token.children)
+        for child in token.children:
+            if child.dep_ == "agent":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return _phrase(pobj)
+        if not passive:
+            subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return _phrase(subj)
+        if token.dep_ == "xcomp":
+            controller = _object(token.head) or next(iter(_pobj_of(token.head, {"on"})), None)
+            if controller is not None:
+                return _phrase(controller)
+        if token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return _phrase(token.head)
+        if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acl", "relcl", "prep", "pobj", "dobj") \
+                and token.head.i != token.i:
+            if token.dep_ == "relcl":
+                return _phrase(token.head)
+            if token.dep_ == "ccomp" and token.pos_ in ("VERB", "AUX"):
+                return None  # a reported clause does not share the reporter as its actor
+            token = token.head
+            continue
+        break
+    return None
+
+
+def _side_of_actor(actor: Span | None) -> str | None:
+    if actor is None:
+        return None
+    side = lexicon.side_of_text(actor.text)
+    if side:
+        return side
+    if actor.root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
+        return _antecedent_side(actor)
+    return None
+
+
+def _antecedent_side(actor: Span) -> str | None:
+    """Side of a pronoun ("his forces", "it"): the nearest earlier subject in the sentence that names one."""
+    sent = actor.sent
+    for token in reversed(list(sent.doc[sent.start: actor.start])):
+        if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
+            side = lexicon.side_of_text(_phrase(token).text)
+            if side:
+                return side
+    return None
+
+
+def _quantities(trigger: Token) -> list[Quantity]:
+    from fogofwar.quantities import quantities_in
+
+    sent = trigger.sent
+    return quantities_in(sent.doc.text[sent.start_char: sent.end_char], offset=sent.start_char)
+
+
+def _places_near(trigger: Token, places: list[Place], place_at: dict[int, Place]) -> list[Place]:
+    """Places among the trigger's arguments: objects, prepositional objects, a noun's modifiers."""
+    args: list[Token] = []
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "obj", "attr", "oprd", "npadvmod", "pobj") or (
+            child.dep_ in ("prep", "agent") and child.lower_ in ARG_PREPS
+        ):
+            args.append(child)
+        if child.dep_ in ("compound",) and child.i in place_at:
+            args.append(child)
+    if trigger.dep_ == "pobj" and trigger.head.head.i != trigger.i:
+        pass
+    found: list[Place] = []
+    for arg in args:
+        if arg.dep_ == "prep" and arg.lower_ == "by":
+            continue
+        for t in arg.subtree:
+            p = place_at.get(t.i)
+            if p is not None and p not in found:
+                found.append(p)
+    return found
+
+
+def _nearest_place(trigger: Token, places: list[Place], place_at: dict[int, Place], actor: Span | None) -> Place | None:
+    sent = trigger.sent
+    actor_tokens = set(range(actor.start, actor.end)) if actor is not None else set()
+    best = None
+    for t in sent:
+        p = place_at.get(t.i)
+        if p is None or t.i in actor_tokens:
+            continue
+        distance = abs(t.i - trigger.i)
+        if best is None or distance < best[0]:
+            best = (distance, p)
+    return best[1] if best else None
+
+
+def _anaphoric_place(trigger: Token, places: list[Place], sentence: int) -> Place | None:
+    """ "in the area", "there", "the city": the last place of the previous sentences."""
+    for t in trigger.subtree:
+        kind = ANAPHORA.get(t.lower_, "none")
+        if kind == "none":
+            continue
+        if not any(c.lower_ in ("the", "this", "that") for c in t.children):
+            continue
+        for p in reversed(places):
+            if p.sentence < sentence and (kind is None or p.kind in ("city", "village")) and p.kind != "country":
+                return p
+    return None
+
+
+def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list[Detected]:
+    """Events stated in the document, one per trigger and place."""
+    place_at: dict[int, Place] = {}
+    for p in places:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is not None:
+            for t in span:
+                place_at[t.i] = p
+    detected: list[Detected] = []
+    for etype, trigger, tokens in find_triggers(doc, set(place_at)):
+        actor = _actor(trigger)
+        sentence = sentence_of[trigger.i]
+        near = _places_near(trigger, places, place_at)
+        if not near:
+            anaphoric = _anaphoric_place(trigger, places, sentence)
+            nearest = anaphoric or _nearest_place(trigger, places, place_at, actor)
+            near = [nearest] if nearest else [None]  # type: ignore[list-item]
+        # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
+        settlements = [p for p in near if p is not None and p.kind in ("city", "village", "feature")]
+        targets = settlements if len(settlements) > 1 else near[:1]
+        for place in targets:
+            detected.append(Detected(
+                type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
+                actor_side=_side_of_actor(actor), place=place, modality=_modality(trigger),
+                quantities=_quantities(trigger), sentence=sentence,
+            ))
+    _fill_sides(detected)
+    return detected
+
+
+def _fill_sides(detected: list[Detected]) -> None:
+    """An event whose actor names no side takes it from the last event of its type."""
+    last: dict[str, str] = {}
+    for d in detected:
+        if d.actor_side:
+            last[d.type] = d.actor_side
+        elif d.type in last:
+            d.actor_side = last[d.type]
+
+
+def target_side(actor_side: str | None, sides: Counter[str]) -> str | None:
+    """The other side where a document is about two sides."""
+    main = [s for s, _ in sides.most_common(2)]
+    if actor_side in main and len(main) == 2:
+        return main[1] if main[0] == actor_side else main[0]
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _mappings() -> dict:
+    return lexicon.load("event_mappings.json")
+
+
+def acled_of(etype: str, trigger_text: str, actor_side: str | None) -> dict[str, str]:
+    m = _mappings()
+    base = dict(m["acled"][etype])
+    non_state = {a["code"] for a in lexicon.load("actors.json")["actors"]}
+    if etype == "capture" and actor_side in non_state:
+        base = dict(base["non_state"])
+    base.pop("non_state", None)
+    if etype == "attack":
+        low = trigger_text.lower()
+        for sub in m["attack_sub_types"].values():
+            if any(re.search(r"\b" + re.escape(w), low) for w in sub["words"]):
+                base = {"event_type": sub.get("event_type", base["event_type"]), "sub_event_type": sub["sub_event_type"]}
+                break
+    return base
+
+
+def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event], list[int]]:
+    """Event records: one per (line, type, place); a placeless repeat of a placed event in the same line merges into it."""
+    sides = Counter(d.actor_side for d in detected if d.actor_side)
+    kept: list[Detected] = []
+    owner: list[int] = []  # per detected event, the index of the kept event it became
+    for d in detected:
+        line = line_of[d.trigger.i]
+        twin = None
+        for k in kept:
+            if line_of[k.trigger.i] != line or k.type != d.type:
+                continue
+            if k.place is d.place or (d.place is None) or (k.place is not None and d.place is not None
+                                                            and k.place.geonameid is not None
+                                                            and k.place.geonameid == d.place.geonameid):
+                twin = k
+                break
+            if k.place is None:
+                k.place = d.place
+                twin = k
+                break
+        if twin is None:
+            kept.append(d)
+            owner.append(len(kept) - 1)
+        else:
+            owner.append(next(i for i, k in enumerate(kept) if k is twin))
+    events = []
+    for i, d in enumerate(kept, start=1):
+        trigger_text = " ".join(t.text for t in d.trigger_tokens)
+        sent = d.trigger.sent
+        events.append(Event(
+            id=f"e{i}", type=d.type, sentence=d.sentence, start=sent.start_char,
+            end=sent.end_char - (len(sent.text) - len(sent.text.rstrip())),
+            trigger=trigger_text, actor=d.actor.text if d.actor is not None else None,
+            actor_side=d.actor_side, target=None, target_side=target_side(d.actor_side, sides) if d.type in (
+                "capture", "encirclement", "attack", "advance") else None,
+            place=d.place.id if d.place else None, date=None, date_precision=None,
+            quantities=d.quantities, negated=d.modality == "negated", modality=d.modality,
+            acled=acled_of(d.type, trigger_text, d.actor_side), plover=_mappings()["plover"][d.type],
+        ))
+    return events, owner

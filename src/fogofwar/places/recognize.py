@@ -1,0 +1,404 @@
+"""Find toponym mentions in a parsed document and drop metonyms for actors.
+
+Two recognisers feed one list of mentions:
+
+1. spaCy's GPE / LOC / FAC entities;
+2. a gazetteer phrase matcher: every run of 1-4 capitalised proper-noun
+   tokens whose folded form is a gazetteer name.  It finds towns the model
+   tags PERSON or ORG ("Balakliya", "Kupiansk") or misses, and unit phrases
+   ("the neighboring Donetsk region").  A match that is *only* found this way
+   must look like a place: it has a locative cue (a locative preposition, "the
+   city of", a unit word, an object of a capture/attack verb, coordination
+   with another place), or the same name was recognised as a place elsewhere
+   in the document (one sense per discourse).
+
+A unit word right after a name ("Kharkiv region", "Donetsk Oblast", "North
+Darfur state") joins the mention and tells the resolver to look for an
+administrative unit; "the city/town/village of X" tells it to look for a
+settlement.
+
+Metonymy (CONTRACT: a place mention is "used as a location"): a toponym is
+not a place when the syntax makes it an actor:
+
+* possessor of anything but a part of space: "Russia's Defense Ministry",
+  "Russia's front-line", "Ukraine's counteroffensive" are actors,
+  "Ukraine's northeast", "Syria's border", "Sudan's capital" are places;
+* a country (or capital) modifying a noun: "U.S. officials", "U.S. assistance",
+  "Kremlin spokesman" (not a unit word: "Kharkiv region" is a place);
+* the subject of a clause ("Kyiv said", "Russia invaded"), for countries
+  and capitals; for other places only as the subject of a speech verb;
+* the object of a verb that takes a person ("forcing Russia to withdraw",
+  "urged Ukraine"), for countries; the recipient of a transfer ("provide
+  rockets to Ukraine", "aid to Ukraine") or the agent ("by Russia");
+* coordinated with an actor noun ("the U.S. and its allies") or a nationality
+  adjective modifying an actor ("U.S. and British officials").
+
+Nationality adjectives and demonyms ("Ukrainian", "Russians") are never places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from fogofwar.places.gazetteer import Candidate, Gazetteer
+from fogofwar.places.normalize import fold, normalize
+
+ENTITY_LABELS = {"GPE", "LOC", "FAC"}
+# Entities whose inside is never a place mention (multi-token ones only; a
+# one-token PERSON/ORG is often a mis-tagged town).
+BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE",
+                   "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
+ALWAYS_BLOCKING = {"NORP", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL", "LANGUAGE"}
+
+ADMIN1_WORDS = {"region", "regions", "oblast", "oblasts", "province", "provinces", "governorate",
+                "governorates", "state", "states", "krai", "kray", "prefecture", "wilaya", "territory"}
+ADMIN2_WORDS = {"district", "districts", "raion", "rayon", "raions", "county", "counties",
+                "municipality", "hromada", "community"}
+ADMIN_WORDS = ADMIN1_WORDS | ADMIN2_WORDS
+SETTLEMENT_NOUNS = {"city", "cities", "town", "towns", "village", "villages", "settlement", "settlements",
+                    "capital", "hamlet", "suburb", "port", "hub"}
+CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "at", "az", "ed", "en", "es", "ez", "de", "del",
+              "la", "le", "les", "da", "do", "dos", "das", "di", "bin", "ibn", "bani", "beni", "abu",
+              "umm", "ben", "of", "upon", "on", "sur", "am", "im", "-", "'", "’"}
+DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+              "north-east", "north-west", "south-east", "south-west", "northern", "southern",
+              "eastern", "western", "central", "centre", "center", "midwest"}
+# Nouns that, possessed by a toponym, still denote space: "Ukraine's northeast".
+GEO_PART_NOUNS = DIRECTIONS | SETTLEMENT_NOUNS | ADMIN_WORDS | {
+    "territory", "territories", "border", "borders", "frontier", "soil", "airspace", "coast",
+    "coastline", "interior", "outskirts", "heartland", "mainland", "waters", "skies", "sky",
+    "countryside", "hinterland", "part", "parts", "area", "areas", "side", "corner", "edge",
+    "periphery", "region", "land", "lands", "shore", "shores", "streets", "neighbourhoods",
+    "neighborhoods", "districts", "province", "provinces", "downtown", "suburbs", "regions",
+}
+LOCATIVE_PREPS = {"in", "into", "inside", "within", "throughout", "across", "near", "nearby", "around",
+                  "outside", "at", "toward", "towards", "through", "from", "to", "over", "between",
+                  "along", "beyond", "past", "off", "via", "onto", "on", "of", "north", "south", "east",
+                  "west", "close", "behind", "until", "till", "amid", "among", "under", "against"}
+SPEECH_VERBS = {"say", "tell", "claim", "deny", "announce", "report", "confirm", "state", "insist",
+                "warn", "accuse", "allege", "argue", "add", "note", "respond", "reply", "urge",
+                "demand", "call", "vow", "threaten", "declare", "acknowledge", "admit", "suggest",
+                "believe", "want", "refuse", "reject", "dismiss", "promise", "pledge", "agree",
+                "blame", "condemn", "describe", "brief", "write", "post", "insist", "decline"}
+# Verbs whose direct object is a place (not an actor), even for a country.
+LOCATIVE_VERBS = {"invade", "enter", "attack", "shell", "strike", "hit", "bomb", "capture", "seize",
+                  "retake", "recapture", "liberate", "take", "occupy", "control", "hold", "leave",
+                  "reach", "visit", "cross", "encircle", "surround", "besiege", "defend", "flee",
+                  "evacuate", "annex", "tour", "raid", "target", "storm", "overrun", "abandon",
+                  "regain", "reclaim", "secure", "approach", "bombard", "pound", "rock", "devastate",
+                  "blockade", "clear", "lose", "free", "fortify", "patrol", "rule", "govern", "split",
+                  "divide", "partition", "cut", "isolate", "destroy", "damage", "shake", "ravage"}
+TRANSFER_VERBS = {"provide", "send", "deliver", "supply", "give", "sell", "ship", "transfer", "pledge",
+                  "donate", "grant", "export", "offer", "lend", "promise", "funnel", "channel",
+                  "approve", "announce", "allocate", "extend", "commit", "dispatch", "rush"}
+TRANSFER_NOUNS = {"aid", "assistance", "support", "help", "weapons", "weaponry", "arms", "rockets",
+                  "missiles", "munitions", "ammunition", "equipment", "supplies", "shipments", "funding",
+                  "money", "loans", "tanks", "jets", "package", "transfer", "deliveries", "delivery",
+                  "sanctions", "pressure", "exports", "imports", "threat", "threats", "backing"}
+ACTOR_NOUNS = {"ally", "allies", "partner", "partners", "official", "officials", "government",
+               "governments", "force", "forces", "troops", "military", "army", "leader", "leaders",
+               "president", "ministry", "administration", "authorities", "embassy", "ambassador",
+               "envoy", "spokesman", "spokeswoman", "spokesperson", "diplomat", "diplomats", "backers",
+               "counterpart", "counterparts", "friends", "enemies", "adversaries", "rivals", "members",
+               "nations", "countries", "states", "navy", "intelligence", "media", "regime", "side"}
+
+
+@dataclass
+class Mention:
+    """A toponym mention before resolution."""
+
+    start: int  # char offsets into doc.text
+    end: int
+    tok_start: int
+    tok_end: int
+    text: str
+    label: str  # spaCy label ("GPE", "LOC", "FAC", "ORG", "PERSON") or "" for gazetteer-only
+    name: str  # the name to look up (mention without its unit word)
+    admin_word: str | None = None  # "region", "oblast", "district", ...
+    settlement_hint: bool = False  # "the city of X"
+    cue: bool = False  # a locative cue was seen
+    is_place: bool = True
+    reason: str = ""
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return fold(self.name)
+
+
+def _is_cap(tok: Token) -> bool:
+    t = tok.text
+    return bool(t) and t[0].isupper() and any(c.isalpha() for c in t)
+
+
+def _strip(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Trim determiners, possessive endings and punctuation from token range [i, j)."""
+    while i < j and (doc[i].lower_ in ("the", "a", "an") or doc[i].is_punct):
+        i += 1
+    while j > i and (doc[j - 1].tag_ == "POS" or doc[j - 1].text in ("'s", "’s", "'") or doc[j - 1].is_punct):
+        j -= 1
+    return i, j
+
+
+def _blocking_spans(doc: Doc) -> list[Span]:
+    out = []
+    for e in doc.ents:
+        if e.label_ in ALWAYS_BLOCKING or (e.label_ in BLOCKING_LABELS and len(e) > 1):
+            i, j = _strip(doc, e.start, e.end)
+            if e.label_ in ("ORG", "PERSON") and j - i <= 1:
+                continue
+            out.append(e)
+    return out
+
+
+def _conj_root(tok: Token) -> Token:
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _admin_hint(doc: Doc, j: int, head: Token) -> tuple[str | None, bool]:
+    """(unit word, extends-the-span) for a name ending before token j."""
+    if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and not _is_cap_word_of_name(doc, j):
+        return doc[j].lower_, True
+    if j < len(doc) and doc[j].lower_ in ADMIN_WORDS:
+        return doc[j].lower_, True
+    root = _conj_root(head)
+    h = root.head
+    if root.dep_ in ("compound", "amod", "nmod") and h.lower_ in ADMIN_WORDS:
+        return h.lower_, False
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in ADMIN_WORDS:
+        return root.head.head.lower_, False
+    return None, False
+
+
+def _is_cap_word_of_name(doc: Doc, j: int) -> bool:
+    return False
+
+
+def _settlement_hint(head: Token) -> bool:
+    root = _conj_root(head)
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in SETTLEMENT_NOUNS:
+        return True
+    if root.dep_ == "appos" and root.head.lower_ in SETTLEMENT_NOUNS:
+        return True
+    return root.dep_ in ("compound",) and root.head.lower_ in SETTLEMENT_NOUNS
+
+
+def _locative_cue(head: Token) -> bool:
+    root = _conj_root(head)
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in LOCATIVE_VERBS:
+        return True
+    if root.dep_ == "appos" and root.head.ent_type_ in ("GPE", "LOC"):
+        return True
+    return False
+
+
+def metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
+    """Why the mention is an actor, not a location ("" when it is a location).
+
+    ``countryish``: the name is a country or a national capital, the toponyms
+    that stand for governments.
+    """
+    head = doc[m.tok_end - 1]
+    if m.admin_word:
+        return ""
+    surface = _surface_metonymy(m, doc, countryish)
+    if surface:
+        return surface
+    # "U.S. and British officials" / "the U.S. and its allies"
+    root = _conj_root(head)
+    conjuncts = [root] + list(root.conjuncts)
+    for c in conjuncts:
+        if c is head:
+            continue
+        if c.tag_ in ("JJ",) and c.ent_type_ in ("NORP", "GPE") and root.head.lemma_.lower() in ACTOR_NOUNS:
+            return "coordinated nationality modifying an actor"
+        if c.pos_ == "NOUN" and c.lemma_.lower() in ACTOR_NOUNS:
+            return "coordinated with an actor noun"
+    dep = root.dep_
+    gov = root.head
+    gov_lemma = gov.lemma_.lower()
+    # possessor
+    if dep == "poss" or (m.tok_end < len(doc) and doc[m.tok_end].tag_ == "POS"):
+        possessed = gov if dep == "poss" else doc[m.tok_end].head
+        if possessed.lower_ in GEO_PART_NOUNS or possessed.lemma_.lower() in GEO_PART_NOUNS:
+            return ""
+        return "possessor of a non-spatial noun"
+    # modifier of a noun
+    if dep in ("compound", "nmod", "amod") and gov.pos_ in ("NOUN", "PROPN"):
+        if gov_lemma in GEO_PART_NOUNS or gov.lower_ in GEO_PART_NOUNS:
+            return ""
+        if countryish or gov_lemma in ACTOR_NOUNS or gov.lower_ in ACTOR_NOUNS:
+            return "modifier of a noun"
+        return ""
+    if dep in ("nsubj", "nsubjpass", "csubj"):
+        verb = gov
+        if countryish and dep == "nsubj" and verb.lemma_ != "be":
+            return "subject of a clause"
+        if verb.lemma_.lower() in SPEECH_VERBS:
+            return "subject of a speech verb"
+        return ""
+    if dep == "dobj" and countryish:
+        if gov_lemma in LOCATIVE_VERBS:
+            return ""
+        return "object of a verb taking an actor"
+    if dep == "pobj":
+        prep = gov.lower_
+        attach = gov.head
+        if prep == "by" and attach.pos_ in ("VERB", "AUX"):
+            return "agent"
+        if prep in ("to", "for") and (attach.lemma_.lower() in TRANSFER_VERBS or attach.lemma_.lower() in TRANSFER_NOUNS):
+            return "recipient of a transfer"
+        if prep == "from" and countryish and attach.lemma_.lower() in TRANSFER_NOUNS:
+            return "supplier"
+        if prep in ("with", "against") and countryish and attach.pos_ in ("VERB", "NOUN") and attach.lemma_.lower() not in LOCATIVE_VERBS:
+            return "counterpart"
+    return ""
+
+
+def _surface_metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
+    """Word-order rules that do not depend on the parse (parses of news prose are brittle)."""
+    j = m.tok_end
+    if j >= len(doc):
+        return ""
+    nxt = doc[j]
+    if countryish and nxt.lower_ in ACTOR_NOUNS | TRANSFER_NOUNS and nxt.pos_ in ("NOUN", "PROPN"):
+        return "modifier of an actor noun"
+    if countryish and nxt.lower_ in ("and", "or", "&"):
+        # "the U.S. and its allies", "the U.S. and British officials"
+        for t in doc[j + 1:j + 5]:
+            if t.is_punct or t.pos_ in ("VERB", "AUX", "ADP"):
+                break
+            if t.lower_ in ACTOR_NOUNS:
+                return "coordinated with an actor noun"
+    return ""
+
+
+def _name_range(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Drop a trailing unit word from a token range (it is kept aside as the admin hint)."""
+    if j - i > 1 and doc[j - 1].lower_ in ADMIN_WORDS:
+        return i, j - 1
+    return i, j
+
+
+def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
+    """All toponym mentions (metonyms included, flagged ``is_place=False``)."""
+    covered = [False] * len(doc)
+    blocked = [False] * len(doc)
+    for e in _blocking_spans(doc):
+        for k in range(e.start, e.end):
+            blocked[k] = True
+    demonyms = gazetteer.demonyms
+    mentions: list[Mention] = []
+
+    def add(i: int, j: int, label: str) -> None:
+        i, j = _strip(doc, i, j)
+        if i >= j or any(covered[k] for k in range(i, j)):
+            return
+        if all(doc[k].tag_ in ("JJ", "JJR", "JJS") for k in range(i, j)):
+            return  # "Ukrainian" tagged GPE
+        ni, nj = _name_range(doc, i, j)
+        name = doc[ni:nj].text
+        norm = normalize(name)
+        if not norm or norm in demonyms or norm in DIRECTIONS or not _is_cap(doc[ni]):
+            return
+        admin, extend = _admin_hint(doc, nj, doc[nj - 1])
+        end_tok = nj + 1 if extend and nj == j else j
+        if nj < j:  # the entity already had the unit word
+            admin = doc[j - 1].lower_
+        span = doc[i:end_tok]
+        m = Mention(start=span.start_char, end=span.end_char, tok_start=i, tok_end=end_tok,
+                    text=span.text, label=label, name=name, admin_word=admin)
+        m.settlement_hint = _settlement_hint(doc[nj - 1])
+        m.cue = bool(admin) or m.settlement_hint or _locative_cue(doc[nj - 1])
+        for k in range(i, end_tok):
+            covered[k] = True
+        mentions.append(m)
+
+    # 1. model entities
+    for e in doc.ents:
+        if e.label_ in ENTITY_LABELS:
+            add(e.start, e.end, e.label_)
+
+    # 2. gazetteer phrase matches over capitalised proper-noun runs
+    ent_label = {}
+    for e in doc.ents:
+        for k in range(e.start, e.end):
+            ent_label[k] = e.label_
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if covered[i] or blocked[i] or not _is_cap(tok) or tok.tag_ not in ("NNP", "NNPS"):
+            i += 1
+            continue
+        best = None
+        j = i
+        words = 0
+        while j < n and words < 5 and not covered[j] and not blocked[j] and "\n" not in doc[j].text:
+            t = doc[j]
+            if _is_cap(t):
+                words += 1
+            elif not (t.lower_ in CONNECTORS and j > i):
+                break
+            if _is_cap(t) and gazetteer.has_name(doc[i:j + 1].text):
+                best = j + 1
+            if j > i and "\n" in doc[j - 1].whitespace_:
+                break
+            j += 1
+        if best is None:
+            i += 1
+            continue
+        add(i, best, ent_label.get(i, "") if ent_label.get(i) in ("ORG", "PERSON") else "")
+        i = best
+
+    # 3. unit phrases the model missed around an existing name: handled by add();
+    #    gazetteer-only matches need a cue or another accepted mention of the name
+    strong = {m.key for m in mentions if m.label in ENTITY_LABELS or m.cue}
+    kept = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.label not in ENTITY_LABELS and not m.cue and m.key not in strong:
+            if not _weak_ok(m, doc):
+                continue
+        kept.append(m)
+    return kept
+
+
+def _weak_ok(m: Mention, doc: Doc) -> bool:
+    """A gazetteer-only, cue-less match: keep it only when it reads like a name in running text."""
+    first = doc[m.tok_start]
+    if m.label in ("PERSON", "ORG"):
+        return False
+    if first.is_sent_start:
+        return False
+    head = doc[m.tok_end - 1]
+    # a capitalised word that is also an ordinary English word ("Police", "Unity")
+    return head.lower_ not in _english_words(doc)
+
+
+_WORDS: set[str] | None = None
+
+
+def _english_words(doc: Doc) -> set[str]:
+    """Common English words: the spaCy lemmatizer's index of adjectives, adverbs and verbs."""
+    global _WORDS
+    if _WORDS is None:
+        words: set[str] = set()
+        try:
+            from fogofwar.nlp import load_nlp
+
+            lem = load_nlp().get_pipe("lemmatizer")
+            table = lem.lookups.get_table("lemma_index")
+            for pos in ("adj", "adv", "verb"):
+                if pos in table:
+                    words.update(w for w in table[pos] if w.isalpha())
+        except Exception:  # pragma: no cover - model without lookups
+            pass
+        words.update(w for w in doc.vocab.strings if False)
+        _WORDS = words
+    return _WORDS

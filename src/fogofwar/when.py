@@ -1,0 +1,164 @@
+"""When: date expressions resolved against the publication date.
+
+Rules follow GOLD.md: a weekday name means the most recent such day on or
+before publication; "yesterday" and "last night" the day before; "last
+week" the Monday of the previous week (precision week); "this month" /
+"earlier this month" the first of the month (precision month); explicit
+dates ("September 10", "10 Sept 2022") a day; a month name alone a month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+_MONTH_RE = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY_FIRST = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I)
+_MONTH_FIRST = re.compile(r"\b" + _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4}))?", re.I)
+_MONTH_ONLY = re.compile(r"\b(?:in|since|during|early|late|mid|mid-)?\s*" + _MONTH_RE + r"(?:\s+(?P<year>\d{4}))?\b", re.I)
+_ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+_YEAR = re.compile(r"\b(?:in\s+)?(?P<year>(?:19|20)\d{2})\b")
+_WEEKDAY = re.compile(r"\b(?:last\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    date: str
+    precision: str  # day | week | month | year
+
+
+def parse_published(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _latest_month(month: int, ref: dt.date, year: str | None) -> int:
+    if year:
+        return int(year)
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
+    """Resolve one date expression; None where it cannot be pinned down."""
+    text = expression.strip().lower()
+    m = _ISO.search(text)
+    if m:
+        try:
+            return ResolvedDate(dt.date(int(m["year"]), int(m["month"]), int(m["day"])).isoformat(), "day")
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening)\b", text):
+        return ResolvedDate(published.isoformat(), "day")
+    if re.search(r"\b(yesterday|last night|overnight)\b", text):
+        return ResolvedDate((published - dt.timedelta(days=1)).isoformat(), "day")
+    if re.search(r"\bday before yesterday\b", text):
+        return ResolvedDate((published - dt.timedelta(days=2)).isoformat(), "day")
+    for regex in (_DAY_FIRST, _MONTH_FIRST):
+        m = regex.search(text)
+        if m:
+            month = MONTHS[m["month"].lower()]
+            year = _latest_month(month, published, m["year"])
+            try:
+                day = dt.date(year, month, int(m["day"]))
+            except ValueError:
+                return None
+            if not m["year"] and day > published:
+                day = day.replace(year=day.year - 1)
+            return ResolvedDate(day.isoformat(), "day")
+    m = _WEEKDAY.search(text)
+    if m:
+        back = (published.weekday() - WEEKDAYS[m["wd"].lower()]) % 7
+        if text.startswith("last ") and back == 0:
+            back = 7
+        return ResolvedDate((published - dt.timedelta(days=back)).isoformat(), "day")
+    monday = published - dt.timedelta(days=published.weekday())
+    if re.search(r"\blast week\b", text):
+        return ResolvedDate((monday - dt.timedelta(days=7)).isoformat(), "week")
+    if re.search(r"\bthis week\b|\bearlier this week\b", text):
+        return ResolvedDate(monday.isoformat(), "week")
+    if re.search(r"\b(this|earlier this) month\b", text):
+        return ResolvedDate(published.replace(day=1).isoformat(), "month")
+    if re.search(r"\blast month\b", text):
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return ResolvedDate(first.replace(day=1).isoformat(), "month")
+    if re.search(r"\b(this|earlier this) year\b", text):
+        return ResolvedDate(published.replace(month=1, day=1).isoformat(), "year")
+    if re.search(r"\blast year\b", text):
+        return ResolvedDate(dt.date(published.year - 1, 1, 1).isoformat(), "year")
+    m = _MONTH_ONLY.search(text)
+    if m and (m["month"].lower() != "may" or re.search(r"\b(in|since|during|early|late|mid)\b", text)):
+        month = MONTHS[m["month"].lower()]
+        return ResolvedDate(dt.date(_latest_month(month, published, m["year"]), month, 1).isoformat(), "month")
+    m = _YEAR.search(text)
+    if m:
+        return ResolvedDate(f"{m['year']}-01-01", "year")
+    return None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    span: Span
+    resolved: ResolvedDate
+    anchor: Token  # the verb or event noun the expression modifies
+
+
+def _anchor(span: Span) -> Token:
+    """Climb from a date expression to the verb (or noun that heads a clause) it modifies."""
+    token = span.root
+    seen = 0
+    while token.head.i != token.i and seen < 8:
+        token = token.head
+        seen += 1
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+    return token
+
+
+def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
+    """Date expressions of a document (spaCy DATE/TIME entities plus bare weekday names)."""
+    mentions: list[DateMention] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        # "Friday night" is tagged DATE + TIME; take the widest DATE
+        resolved = resolve(ent.text, published)
+        if resolved:
+            mentions.append(DateMention(ent, resolved, _anchor(ent)))
+            covered.update(range(ent.start, ent.end))
+    for token in doc:
+        if token.i not in covered and token.lower_ in WEEKDAYS:
+            span = doc[token.i: token.i + 1]
+            resolved = resolve(span.text, published)
+            if resolved:
+                mentions.append(DateMention(span, resolved, _anchor(span)))
+    return sorted(mentions, key=lambda m: m.span.start)
+
+
+def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
+    """The date attached to an event's trigger or to a verb above it in the same sentence."""
+    ancestors = [trigger] + [t for t in trigger.ancestors]
+    best: tuple[int, DateMention] | None = None
+    for m in mentions:
+        if m.span.sent != trigger.sent:
+            continue
+        if m.anchor in ancestors:
+            depth = ancestors.index(m.anchor)
+            if best is None or depth < best[0]:
+                best = (depth, m)
+    return best[1].resolved if best else None
