@@ -19,11 +19,11 @@ venv: $(BIN)/fogofwar
 demo: venv
 	mkdir -p out
 	$(BIN)/fogofwar gazetteer build
-	$(BIN)/fogofwar analyze examples/kharkiv-2022-09-10-abc.txt --published 2022-09-10 --outlet "ABC News" --format json -o out/result.json
-	$(BIN)/fogofwar analyze examples/kharkiv-2022-09-10-abc.txt --published 2022-09-10 --outlet "ABC News" --format geojson -o out/events.geojson
-	$(BIN)/fogofwar analyze examples/kharkiv-2022-09-10-abc.txt --published 2022-09-10 --outlet "ABC News" --format md -o out/report.md
+	$(BIN)/fogofwar analyze examples/ --out-dir out --format md -o out/report.md
 	$(BIN)/fogofwar validate out/result.json
-	cat out/report.md
+	@cat out/report.md
+	@echo
+	@echo "Wrote out/result.json, out/report.md, out/events.geojson, out/events.csv"
 
 test: venv
 	$(BIN)/fogofwar gazetteer build

@@ -48,6 +48,7 @@ def analyze(
     url: Optional[str] = typer.Option(None, help="URL for inputs that do not carry one."),
     per_event: bool = typer.Option(False, "--per-event", help="GeoJSON: one feature per event instead of per story."),
     batch_size: int = typer.Option(16, help="Articles per spaCy batch."),
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Also write result.json, report.md, events.geojson and events.csv here."),
 ) -> None:
     """Analyse articles and print the fogofwar/v1 document (or a report)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -80,6 +81,14 @@ def analyze(
         result.stories, result.ledgers = build(result.articles)
     document = result.to_dict()
 
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "result.json").write_text(report.to_json(document) + "\n", encoding="utf-8")
+        (out_dir / "report.md").write_text(report.to_markdown(document), encoding="utf-8")
+        (out_dir / "events.geojson").write_text(json.dumps(report.to_geojson(document), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (out_dir / "events.csv").write_text(report.to_csv(document), encoding="utf-8")
+        if format is None and output is None:
+            format = OutputFormat.md
     chosen = format or (OutputFormat.text if output is None and sys.stdout.isatty() else OutputFormat.json)
     if chosen is OutputFormat.text:
         report.print_summary(document, Console())

@@ -12,9 +12,9 @@ Two levels:
   ======================  ======================================
   rule                    example
   ======================  ======================================
-  ``kh`` -> ``h``         Kharkiv / Charkiw (``ch`` is kept)
+  ``kh`` -> ``h``         Kharkiv / Harkiv (``ch`` is kept)
   ``y``, ``j`` -> ``i``   Izyum / Izjum / Izium
-  ``w`` -> ``v``          Charkiw / Kharkiv
+  ``w`` -> ``v``          Kharkiw / Kharkiv
   ``ou`` -> ``u``         Koupiansk / Kupiansk
   ``zh`` -> ``z``         Zhytomyr / Zytomyr
   ``q`` -> ``k``          Raqqa / Rakka
@@ -124,7 +124,7 @@ def admin_key(name: str) -> str:
     """Fold of an administrative unit name without its unit word and adjectival ending.
 
     "Kharkiv region", "Kharkiv Oblast", "Kharkivska oblast" and "the province of
-    Kharkiv" all give ``"harkiv"``; "North Darfur state" gives ``"nort darfur"``.
+    Kharkiv" all give ``"harkiv"``; "North Darfur state" gives ``"north darfur"``.
     """
     s = normalize(name)
     s = re.sub(r"^the\s+", "", s)

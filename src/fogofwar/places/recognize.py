@@ -142,14 +142,27 @@ def _strip(doc: Doc, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
-def _blocking_spans(doc: Doc) -> list[Span]:
+def _blocking_spans(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+    """Entities whose tokens the phrase matcher must not use.
+
+    The small model often tags towns PERSON, ORG or even NORP ("Khan Younis",
+    "El Fasher", "Omdurman"); such an entity does not block when its whole text
+    (without "the" / "'s") is a gazetteer name written as a proper noun.
+    A partial match inside ("Kurt Volker", "Kharkiv Regional Administration")
+    stays blocked.
+    """
     out = []
+    demonyms = gazetteer.demonyms
     for e in doc.ents:
-        if e.label_ in ALWAYS_BLOCKING or (e.label_ in BLOCKING_LABELS and len(e) > 1):
-            i, j = _strip(doc, e.start, e.end)
-            if e.label_ in ("ORG", "PERSON") and j - i <= 1:
+        if e.label_ not in BLOCKING_LABELS:
+            continue
+        i, j = _strip(doc, e.start, e.end)
+        if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
+            words = doc[i:j]
+            if (all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in words)
+                    and normalize(words.text) not in demonyms and gazetteer.has_name(words.text)):
                 continue
-            out.append(e)
+        out.append(e)
     return out
 
 
@@ -161,8 +174,6 @@ def _conj_root(tok: Token) -> Token:
 
 def _admin_hint(doc: Doc, j: int, head: Token) -> tuple[str | None, bool]:
     """(unit word, extends-the-span) for a name ending before token j."""
-    if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and not _is_cap_word_of_name(doc, j):
-        return doc[j].lower_, True
     if j < len(doc) and doc[j].lower_ in ADMIN_WORDS:
         return doc[j].lower_, True
     root = _conj_root(head)
@@ -172,10 +183,6 @@ def _admin_hint(doc: Doc, j: int, head: Token) -> tuple[str | None, bool]:
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in ADMIN_WORDS:
         return root.head.head.lower_, False
     return None, False
-
-
-def _is_cap_word_of_name(doc: Doc, j: int) -> bool:
-    return False
 
 
 def _settlement_hint(head: Token) -> bool:
@@ -290,7 +297,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     """All toponym mentions (metonyms included, flagged ``is_place=False``)."""
     covered = [False] * len(doc)
     blocked = [False] * len(doc)
-    for e in _blocking_spans(doc):
+    for e in _blocking_spans(doc, gazetteer):
         for k in range(e.start, e.end):
             blocked[k] = True
     demonyms = gazetteer.demonyms
@@ -354,7 +361,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         if best is None:
             i += 1
             continue
-        add(i, best, ent_label.get(i, "") if ent_label.get(i) in ("ORG", "PERSON") else "")
+        add(i, best, ent_label.get(i, "") if ent_label.get(i) in ("ORG", "PERSON", "NORP") else "")
         i = best
 
     # 3. unit phrases the model missed around an existing name: handled by add();
@@ -372,7 +379,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
 def _weak_ok(m: Mention, doc: Doc) -> bool:
     """A gazetteer-only, cue-less match: keep it only when it reads like a name in running text."""
     first = doc[m.tok_start]
-    if m.label in ("PERSON", "ORG"):
+    if m.label in ("PERSON", "ORG", "NORP"):
         return False
     if first.is_sent_start:
         return False
@@ -399,6 +406,5 @@ def _english_words(doc: Doc) -> set[str]:
                     words.update(w for w in table[pos] if w.isalpha())
         except Exception:  # pragma: no cover - model without lookups
             pass
-        words.update(w for w in doc.vocab.strings if False)
         _WORDS = words
     return _WORDS

@@ -32,7 +32,7 @@ from fogofwar.places.gazetteer import Candidate, Gazetteer, haversine_km
 from fogofwar.places.normalize import normalize
 from fogofwar.places.recognize import ADMIN2_WORDS, ENTITY_LABELS, Mention
 
-BARE_PRIOR = {"country": 3.0, "region": 2.5, "feature": 2.5, "city": 1.5, "admin1": 0.8, "village": 0.0, "admin2": -0.8}
+BARE_PRIOR = {"country": 3.0, "region": 0.7, "feature": 2.0, "city": 1.5, "admin1": 0.8, "village": 0.0, "admin2": -0.8}
 UNIT_PRIOR = {"admin1": 3.0, "admin2": 1.5, "region": 2.5, "country": -2.0, "city": -2.0, "village": -3.0}
 UNIT2_PRIOR = {"admin2": 3.0, "admin1": 1.0, "region": 1.0, "country": -2.0, "city": -2.0, "village": -3.0}
 SETTLEMENT_PRIOR = {"city": 2.5, "village": 1.5, "admin2": -1.0, "admin1": -1.5, "country": -2.0, "region": -1.0, "feature": 0.0}
@@ -162,6 +162,8 @@ def to_places(mentions: list[Mention], resolutions: list[Resolution], sentence_o
             continue  # a name the model did not tag as a place, that fits nothing else in the document
         recog = 1.0 if m.label in ENTITY_LABELS else (0.85 if m.cue else 0.7)
         if c is None:
+            if m.label not in ENTITY_LABELS or not all(ch.isalpha() or ch in " -'’." for ch in m.name):
+                continue  # "M23": not a name the gazetteer or the reader would place
             kind = "feature" if m.label == "FAC" else ("region" if m.label == "LOC" else "city")
             if m.admin_word:
                 kind = "admin2" if m.admin_word in ADMIN2_WORDS else "admin1"
