@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from fogofwar import lexicon
+from fogofwar.nlp import text_of
 from fogofwar.models import Claim, Sentence
 
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "who", "which", "that"}
@@ -46,7 +47,7 @@ class Attribution:
     @property
     def cue_text(self) -> str:
         s, e = self.cue_span
-        return self.source.doc.text[s:e]
+        return text_of(self.source.doc)[s:e]
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,7 +143,7 @@ def _subtree_span(token: Token) -> tuple[int, int]:
 
 def _quotes_in(sent: Span) -> list[tuple[int, int]]:
     """Character spans of quotations inside a sentence (straight or curly quotes)."""
-    text = sent.doc.text
+    text = text_of(sent.doc)
     spans = []
     opened = None
     for i in range(sent.start_char, sent.end_char):
@@ -159,7 +160,7 @@ def _quotes_in(sent: Span) -> list[tuple[int, int]]:
 def _scare_quotes(sent: Span) -> list[str]:
     """Short quoted terms the writer distances from ("what it called a 'regrouping'")."""
     out = []
-    text = sent.doc.text
+    text = text_of(sent.doc)
     for s, e in _quotes_in(sent):
         inner = text[s + 1: e - 1].strip(" ,.")
         if 0 < len(inner.split()) <= 3:
@@ -172,7 +173,7 @@ def _negated(token: Token) -> bool:
 
 
 def _certainty(base: str, cue: Token, source: Span, content: tuple[int, int] | None) -> str:
-    text = cue.doc.text
+    text = text_of(cue.doc)
     if _negated(cue):
         return "unconfirmed" if base in ("confirmed", "reported", "claimed") else "unconfirmed"
     if base == "denied":
@@ -335,7 +336,7 @@ def _points_back(cue: Token) -> bool:
 
 def _clause_without(sent: Span, start: int, end: int) -> tuple[int, int] | None:
     """The sentence minus an attribution phrase at its start or end."""
-    text = sent.doc.text
+    text = text_of(sent.doc)
     s, e = sent.start_char, sent.end_char
     while e > s and text[e - 1].isspace():
         e -= 1

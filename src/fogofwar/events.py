@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from fogofwar import lexicon
+from fogofwar.nlp import text_of
 from fogofwar.models import Event, Place, Quantity
 
 ARG_PREPS = {"in", "into", "from", "of", "to", "toward", "towards", "near", "around", "at", "outside", "across",
@@ -122,10 +123,11 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 if etype:
                     found.append((etype, doc[i], list(doc[i:i + n])))
                 used.update(range(i, i + n))
+    irregular = lexicon.load("irregular_verbs.json")["forms"]
     for token in doc:
         if token.i in used:
             continue
-        lemma = token.lemma_.lower()
+        lemma = irregular.get(token.lower_, token.lemma_.lower())
         etype: str | None = None
         tokens = [token]
         as_noun = token.pos_ == "VERB" and lemma not in verbs and token.lower_ in nouns  # "weaponry" mis-tagged
@@ -285,7 +287,7 @@ def _quantities(trigger: Token) -> list[Quantity]:
     from fogofwar.quantities import quantities_in
 
     sent = trigger.sent
-    return quantities_in(sent.doc.text[sent.start_char: sent.end_char], offset=sent.start_char)
+    return quantities_in(text_of(sent.doc)[sent.start_char: sent.end_char], offset=sent.start_char)
 
 
 def _places_near(trigger: Token, places: list[Place], place_at: dict[int, Place]) -> list[Place]:

@@ -56,6 +56,14 @@ def load_nlp(model: str | None = None) -> Language:
     return nlp
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text, built once (``Doc.text`` joins every token on each call)."""
+    text = doc.user_data.get("fogofwar_text")
+    if text is None:
+        text = doc.user_data["fogofwar_text"] = doc.text
+    return text
+
+
 def parse(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 32) -> Iterator[Doc]:
     """Parse texts in batches with the shared pipeline."""
     nlp = nlp or load_nlp()
@@ -68,7 +76,7 @@ def sentences_of(doc: Doc) -> list[Sentence]:
     A fragment without a letter or digit (a lone closing quote that the
     parser split off) joins the sentence before it on the same line.
     """
-    text = doc.text
+    text = text_of(doc)
     spans: list[list[int]] = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char

@@ -22,7 +22,7 @@ from fogofwar import sources as sources_stage
 from fogofwar import stories as stories_stage
 from fogofwar import when
 from fogofwar.models import Article, ArticleResult, ErrorRecord, Result
-from fogofwar.nlp import load_nlp, sentence_index, sentences_of
+from fogofwar.nlp import load_nlp, sentence_index, sentences_of, text_of
 
 
 def _line_index(doc: Doc) -> list[int]:
@@ -30,7 +30,7 @@ def _line_index(doc: Doc) -> list[int]:
     out = []
     line = 0
     pos = 0
-    text = doc.text
+    text = text_of(doc)
     for token in doc:
         line += text.count("\n", pos, token.idx)
         pos = token.idx

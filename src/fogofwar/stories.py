@@ -61,6 +61,8 @@ def _km(a: Place, b: Place) -> float:
 def same_place(a: Place, b: Place) -> bool:
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True
+    if a.geonameid is None and b.geonameid is None:  # not in the gazetteer: the same name
+        return (a.name or a.mention).casefold() == (b.name or b.mention).casefold()
     return a.kind in ("city", "village", "feature") and b.kind in ("city", "village", "feature") and _km(a, b) <= NEAR_KM
 
 
@@ -78,7 +80,7 @@ def _group(articles: list[ArticleResult]) -> list[_Group]:
             if event.modality not in ("asserted", "threatened", "requested") or event.place is None:
                 continue
             place = article.place(event.place)
-            if place is None or place.lat is None:
+            if place is None:
                 continue
             member = _Member(article, event, place)
             for group in groups:

@@ -154,9 +154,11 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
     out = []
     demonyms = gazetteer.demonyms
     for e in doc.ents:
-        if e.label_ not in BLOCKING_LABELS:
-            continue
+        if e.label_ not in ALWAYS_BLOCKING and e.label_ not in ("PERSON", "ORG"):
+            continue  # WORK_OF_ART, EVENT, ...: boundaries too unreliable ("Izyum on")
         i, j = _strip(doc, e.start, e.end)
+        while j > i + 1 and not _is_cap(doc[j - 1]):
+            j -= 1
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
             words = doc[i:j]
             if (all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in words)
@@ -364,7 +366,18 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         add(i, best, ent_label.get(i, "") if ent_label.get(i) in ("ORG", "PERSON", "NORP") else "")
         i = best
 
-    # 3. unit phrases the model missed around an existing name: handled by add();
+    # 3. one sense per discourse: other occurrences of a name the model tagged as a place
+    tagged = {doc[m.tok_start:m.tok_end].text: m for m in mentions if m.label in ENTITY_LABELS and not m.admin_word}
+    for text_, m0 in tagged.items():
+        width = m0.tok_end - m0.tok_start
+        for k in range(0, n - width + 1):
+            if doc[k:k + width].text == text_ and not any(covered[x] for x in range(k, k + width)):
+                label = ent_label.get(k, "")
+                if label in ALWAYS_BLOCKING and normalize(text_) in demonyms:
+                    continue
+                add(k, k + width, m0.label)
+
+    # unit phrases the model missed around an existing name: handled by add();
     #    gazetteer-only matches need a cue or another accepted mention of the name
     strong = {m.key for m in mentions if m.label in ENTITY_LABELS or m.cue}
     kept = []

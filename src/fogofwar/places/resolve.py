@@ -158,13 +158,13 @@ def to_places(mentions: list[Mention], resolutions: list[Resolution], sentence_o
             continue
         c = r.candidate
         if m.label not in ENTITY_LABELS and c is not None and not (
-                r.in_doc_country or c.population >= 50_000 or c.kind in ("country", "admin1", "region", "feature")):
+                m.settlement_hint or r.in_doc_country or c.population >= 50_000 or c.kind in ("country", "admin1", "region", "feature")):
             continue  # a name the model did not tag as a place, that fits nothing else in the document
         recog = 1.0 if m.label in ENTITY_LABELS else (0.85 if m.cue else 0.7)
         if c is None:
             if m.label not in ENTITY_LABELS or not all(ch.isalpha() or ch in " -'’." for ch in m.name):
                 continue  # "M23": not a name the gazetteer or the reader would place
-            kind = "feature" if m.label == "FAC" else ("region" if m.label == "LOC" else "city")
+            kind = "feature" if m.label == "FAC" else ("region" if m.label == "LOC" else "village")
             if m.admin_word:
                 kind = "admin2" if m.admin_word in ADMIN2_WORDS else "admin1"
             places.append(Place(id="", mention=m.text, start=m.start, end=m.end,
