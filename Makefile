@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
-EVAL_MIN := --min places_f1=0.90 --min places_acc161=0.95 --min claims_f1=0.85 --min events_f1=0.75
+EVAL_MIN := --min places_f1=1.0 --min places_acc161=1.0 --min places_acc25=1.0 --min claims_f1=1.0 --min claims_kind_acc=1.0 --min claims_side_acc=1.0 --min claims_certainty_acc=1.0 --min events_f1=1.0 --min events_actor_side_acc=1.0 --min events_date_acc=1.0
 
 .PHONY: venv demo test eval clean
 

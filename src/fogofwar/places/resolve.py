@@ -184,3 +184,49 @@ def to_places(mentions: list[Mention], resolutions: list[Resolution], sentence_o
     for k, p in enumerate(places, start=1):
         p.id = f"p{k}"
     return places
+
+
+def resolve_spans(doc: Doc, spans: list[tuple[int, int]], gazetteer: Gazetteer,
+                  context: list[Mention] | None = None) -> list[Resolution]:
+    """Resolve given character spans (e.g. gold toponyms) in the context of the whole document.
+
+    Each span becomes a place mention (a trailing unit word such as "county" or
+    "region" is kept aside as the admin hint, as the recogniser does); the
+    document's own recognised mentions that do not overlap a span are added as
+    context evidence (countries, admin1 units, nearby places).  ``context`` are
+    those mentions when already computed (``fogofwar.places.analyse(doc)``).
+    One resolution per span, in order; candidate None when nothing matches.
+    """
+    from fogofwar.places import analyse
+    from fogofwar.places.recognize import _admin_hint, _locative_cue, _name_range, _settlement_hint
+
+    if context is None:
+        context = analyse(doc, gazetteer)
+    by_span = {(m.start, m.end): m for m in context}
+    targets: list[Mention] = []
+    for start, end in spans:
+        own = by_span.get((start, end))
+        span = doc.char_span(start, end, alignment_mode="expand")
+        text = doc.text[start:end]
+        if own is not None:
+            m = Mention(start=start, end=end, tok_start=own.tok_start, tok_end=own.tok_end, text=text,
+                        label=own.label, name=own.name, admin_word=own.admin_word,
+                        settlement_hint=own.settlement_hint, cue=own.cue)
+        elif span is None or len(span) == 0:
+            m = Mention(start=start, end=end, tok_start=0, tok_end=0, text=text, label="", name=text)
+        else:
+            i, j = span.start, span.end
+            ni, nj = _name_range(doc, i, j)
+            admin = doc[j - 1].lower_ if nj < j else _admin_hint(doc, nj, doc[nj - 1])[0]
+            label = next((e.label_ for e in doc.ents if e.start <= i < e.end), "")
+            name = doc[ni:nj].text if nj < j else text
+            m = Mention(start=start, end=end, tok_start=i, tok_end=j, text=text, label=label,
+                        name=name, admin_word=admin)
+            m.settlement_hint = _settlement_hint(doc[nj - 1])
+            m.cue = bool(admin) or m.settlement_hint or _locative_cue(doc[nj - 1])
+        m.is_place = True
+        targets.append(m)
+    others = [m for m in context
+              if not any(m.start < e and s < m.end for s, e in spans)]
+    res = resolve_mentions(targets + others, gazetteer, doc)
+    return res[:len(targets)]
