@@ -114,3 +114,20 @@ def test_analyze_accepts_plain_strings_with_metadata(run):
     event = next(e for e in article.events if e.type == "capture")
     assert event.date == "2022-09-10" and event.actor_side == "UA"
     assert_valid(result.to_dict())
+
+
+def test_contradictions_are_found_and_shown(example_result, run):
+    izyum = next(s for s in example_result.stories
+                 if s.type == "withdrawal" and s.place and s.place.geonameid == 707292)
+    assert any("regrouping" in c and "retreated" in c for c in izyum.contradictions)
+    a = Article(id="a", outlet="A", published="2024-03-10",
+                text="Russian forces captured Avdiivka on Saturday, Russia's Defense Ministry said.")
+    b = Article(id="b", outlet="B", published="2024-03-10",
+                text="Russian forces captured Avdiivka on Friday, Ukrainian officials said.")
+    result = run([a, b])
+    story = next(s for s in result.stories if s.type == "capture")
+    assert any(c.startswith("different dates") and "2024-03-08" in c and "2024-03-09" in c
+               for c in story.contradictions)
+    from fogofwar.report import to_markdown
+
+    assert "Where the reports disagree" in to_markdown(result.to_dict())

@@ -212,6 +212,7 @@ class Story(Record):
     reason: str = ""
     articles: list[str] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)  # the other view of one change of control
+    contradictions: list[str] = field(default_factory=list)  # what the reports disagree on, in words
 
 
 @dataclass

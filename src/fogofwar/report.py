@@ -77,6 +77,11 @@ def to_markdown(document: dict[str, Any]) -> str:
             out.append(f"| {s['status']} | {s['type']} | {_place_label(place)} | {s['actor_side'] or '?'} | "
                        f"{dates} | {srcs} |")
         out.append("")
+        disagreements = [(s, c) for s in document["stories"] for c in s.get("contradictions", [])]
+        if disagreements:
+            out += ["### Where the reports disagree", ""]
+            out += [f"- {s['type']} at {(s['place'] or {}).get('name')}: {c}" for s, c in disagreements]
+            out.append("")
     if document["ledgers"]:
         out += ["## Control ledger", ""]
         for ledger in document["ledgers"]:
@@ -172,6 +177,9 @@ def print_summary(document: dict[str, Any], console) -> None:
             table.add_row(f"{STATUS_MARK[s['status']]} {s['status']}", s["type"], str(place.get("name")),
                           s["actor_side"] or "?", s["first_date"] or "", srcs)
         console.print(table)
+        for s in document["stories"]:
+            for c in s.get("contradictions", []):
+                console.print(f"[magenta]disagreement[/magenta] {s['type']} at {(s['place'] or {}).get('name')}: {c}")
     for ledger in document["ledgers"]:
         entries = "; ".join(f"{e['date'] or '?'}: {e['previous'] or '?'} → {e['holder'] or '?'} ({e['status']})"
                             for e in ledger["entries"])

@@ -175,6 +175,7 @@ def build(articles: list[ArticleResult]) -> tuple[list[Story], list[Ledger]]:
             sources=sources, sides=sorted({s.side for s in sources if s.side}), status="unverified",
             articles=sorted({m.article.article.id for m in group.members}),
         )
+        story.contradictions = contradictions(group)
         stories.append(story)
         targets.append(target)
     _link_control_changes(stories, groups)
@@ -186,6 +187,61 @@ def build(articles: list[ArticleResult]) -> tuple[list[Story], list[Ledger]]:
             target = next(s for s in stories if s.id == story.linked[0]).actor_side
         story.status, story.reason = status_of(story.type, story.actor_side, target, _pool(story, pooled, stories))
     return stories, _ledgers(stories, groups)
+
+
+def _claims_of(member: _Member) -> list:
+    return [c for c in member.article.claims if c.id in member.event.claims]
+
+
+def _speaker(member: _Member, claim) -> str:
+    src = member.article.source(claim.source)
+    return src.name if src else "a source"
+
+
+def contradictions(group: _Group) -> list[str]:
+    """What the reports of one story disagree on, in words.
+
+    A euphemism in scare quotes ("what it called a 'regrouping'") against
+    another source's plain word ("retreated"); different dates for the same
+    event from different sources; different casualty figures.
+    """
+    out: list[str] = []
+    # words: who calls it what
+    words: dict[str, set[str]] = {}
+    for m in group.members:
+        for c in _claims_of(m):
+            word = m.event.trigger.lower()
+            quoted = {q.lower() for q in c.scare_quotes}
+            label = f"'{m.event.trigger}' (in scare quotes)" if word in quoted else f"'{m.event.trigger}'"
+            words.setdefault(label, set()).add(_speaker(m, c))
+    quoted = [w for w in words if w.endswith("(in scare quotes)")]
+    plain = [w for w in words if not w.endswith("(in scare quotes)") and w.split(" ")[0].strip("'").lower()
+             not in {q.split(" ")[0].strip("'").lower() for q in quoted}]
+    for q in quoted:
+        for w in plain:
+            others = words[w] - words[q]
+            if others:
+                out.append(f"{', '.join(sorted(words[q]))} called it {q}; {', '.join(sorted(others))}: {w}")
+    # dates
+    dated: dict[str, set[str]] = {}
+    for m in group.members:
+        if m.event.date and m.event.date_precision == "day":
+            who = [_speaker(m, c) for c in _claims_of(m)] or [m.article.article.outlet or m.article.article.id]
+            dated.setdefault(m.event.date, set()).update(who)
+    if len(dated) > 1:
+        out.append("different dates: " + "; ".join(f"{d} ({', '.join(sorted(w))})" for d, w in sorted(dated.items())))
+    # casualty figures
+    if group.type == "casualties":
+        figures: dict[float, set[str]] = {}
+        for m in group.members:
+            for q in m.event.quantities:
+                if not q.lower_bound and q.unit not in ("km", "km2", "mi", "mi2", "m"):
+                    who = [_speaker(m, c) for c in _claims_of(m)] or [m.article.article.outlet or m.article.article.id]
+                    figures.setdefault(q.value, set()).update(who)
+        if len(figures) > 1:
+            out.append("different figures: " + "; ".join(
+                f"{v:g} ({', '.join(sorted(w))})" for v, w in sorted(figures.items())))
+    return out
 
 
 def _pool(story: Story, pooled: list[StorySource], stories: list[Story]) -> list[StorySource]:

@@ -28,7 +28,6 @@ Scores:
 from __future__ import annotations
 
 import json
-import math
 import re
 import statistics
 import xml.etree.ElementTree as ET
@@ -278,7 +277,3 @@ def _overlapping(t: GoldToponym, preds: list[tuple[int, int, Guess]]) -> Guess |
         if s < t.end and t.start < e:
             return g
     return None
-
-
-def finite(x: float | None) -> bool:
-    return x is not None and not math.isnan(x)

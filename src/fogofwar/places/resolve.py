@@ -158,7 +158,7 @@ def to_places(mentions: list[Mention], resolutions: list[Resolution], sentence_o
             continue
         c = r.candidate
         if m.label not in ENTITY_LABELS and c is not None and not (
-                m.settlement_hint or r.in_doc_country or c.population >= 50_000 or c.kind in ("country", "admin1", "region", "feature")):
+                m.settlement_hint or (m.cue and c.kind == "city") or r.in_doc_country or c.population >= 50_000 or c.kind in ("country", "admin1", "region", "feature")):
             continue  # a name the model did not tag as a place, that fits nothing else in the document
         recog = 1.0 if m.label in ENTITY_LABELS else (0.85 if m.cue else 0.7)
         if c is None:
