@@ -133,6 +133,9 @@ def _register() -> None:
     from fogofwar.evaluate.cli import eval_command
 
     app.command("eval", help="Score the pipeline on gold files (../shared/GOLD.md rules).")(eval_command)
+    from fogofwar.evaluate.geo_cli import eval_geo_command
+
+    app.command("eval-geo", help="Toponym resolution on a corpus in the LGL XML format.")(eval_geo_command)
     try:
         from fogofwar.places.cli import gazetteer_app, places_app
     except ImportError:  # pragma: no cover - places CLI not installed

@@ -26,17 +26,17 @@ def _km(v: Any) -> str:
 def geo_table(result: dict[str, Any]) -> Table:
     table = Table(title=(f"geoparsing: {result['documents']} docs, {result['toponyms']} toponyms, "
                          f"{result['toponyms_with_coordinates']} with coordinates"), title_justify="left")
-    for col, just in (("system", "left"), ("rec P", "right"), ("rec R", "right"), ("rec F1", "right"),
-                      ("acc@161", "right"), ("acc@25", "right"), ("median km", "right"),
-                      ("mean km", "right"), ("unresolved", "right")):
-        table.add_column(col, justify=just)
+    table.add_column("system", no_wrap=True)
+    for col in ("P", "R", "F1", "acc@161", "acc@25", "median km", "mean km", "unresolved"):
+        table.add_column(col, justify="right", no_wrap=True)
     for s in result["systems"]:
         table.add_row(s["system"], _pct(s.get("precision")), _pct(s.get("recall")), _pct(s.get("f1")),
                       _pct(s.get("acc161")), _pct(s.get("acc25")), _km(s.get("median_km")),
                       _km(s.get("mean_km")), str(s.get("unresolved", "-")))
-    table.caption = (f"resolution over gold toponyms with coordinates; an unresolved mention is a miss at "
-                     f"{MISS_KM:,.0f} km. fogofwar and most populous resolve the gold spans; "
-                     "end-to-end rows score only gold toponyms overlapped by a prediction (others are misses).")
+    table.caption = (f"P/R/F1: recognition (span overlap). acc/km: over gold toponyms with coordinates, "
+                     f"an unresolved mention is a miss at {MISS_KM:,.0f} km. fogofwar and most populous "
+                     "resolve the gold spans; the end-to-end rows and geotext only those their recogniser "
+                     "found (others are misses).")
     return table
 
 
@@ -50,7 +50,7 @@ def eval_geo_command(
     from fogofwar.nlp import load_nlp
     from fogofwar.places.gazetteer import get_gazetteer
 
-    console = Console(stderr=json_out)
+    console = Console(stderr=json_out, width=max(Console().width, 110))
     docs: list[GeoDoc] = read_corpus(corpus)
     if limit is not None:
         docs = docs[:limit]

@@ -455,6 +455,27 @@ class Gazetteer:
         out |= {"kiev", "moskva", "vashington", "kremlin", "vashington dc"}
         return out
 
+    @functools.cached_property
+    def _unit_populations(self) -> dict[tuple, int]:
+        out: dict[tuple, int] = {}
+        for cc, a1, a2, pop in self._rows(
+                "SELECT country, admin1_code, admin2_code, SUM(population) FROM places "
+                "WHERE kind IN ('city', 'village') GROUP BY country, admin1_code, admin2_code", ()):
+            pop = int(pop or 0)
+            out[(cc, a1, None)] = out.get((cc, a1, None), 0) + pop
+            if a2 is not None:
+                out[(cc, a1, a2)] = pop
+        return out
+
+    def unit_population(self, country: str | None, admin1_code: str | None, admin2_code: str | None = None) -> int:
+        """Summed population of the cities500 places in an administrative unit (units carry none)."""
+        return self._unit_populations.get((country, admin1_code, admin2_code), 0)
+
+    def admin1(self, country: str, admin1_code: str) -> Candidate | None:
+        rows = self._rows(f"SELECT {_COLUMNS} FROM places p WHERE p.kind = 'admin1' AND p.country = ? "
+                          "AND p.admin1_code = ?", (country, admin1_code))
+        return Candidate(*rows[0]) if rows else None
+
     def get(self, geonameid: int) -> Candidate | None:
         rows = self._rows(f"SELECT {_COLUMNS} FROM places p WHERE p.geonameid = ?", (int(geonameid),))
         return Candidate(*rows[0]) if rows else None

@@ -21,9 +21,12 @@ kind, population and geonameid, so the result is deterministic.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 
 from spacy.tokens import Doc
 
@@ -56,10 +59,37 @@ def _prior(m: Mention, c: Candidate) -> float:
     return table.get(c.kind, 0.0)
 
 
-def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple[str, str]]) -> float:
+@functools.lru_cache(maxsize=1)
+def admin1_abbreviations() -> dict[str, tuple[str, str]]:
+    """Newspaper abbreviations of first-level units ("Ga.", "W.Va.") -> (country, admin1 code)."""
+    path = resources.files("fogofwar").joinpath("data", "places", "admin1_abbreviations.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, str]] = {}
+    for cc, table in data.items():
+        if cc.startswith("_"):
+            continue
+        for abbr, code in table.items():
+            out[abbr.replace(" ", "")] = (cc, code)
+    return out
+
+
+def _abbreviation(text: str) -> tuple[str, str] | None:
+    t = text.replace(" ", "")
+    return admin1_abbreviations().get(t) if "." in t else None
+
+
+def _population(c: Candidate, gazetteer: Gazetteer | None) -> int:
+    """A place's population; for an administrative unit, the summed population of its places."""
+    if c.population or gazetteer is None or c.kind not in ("admin1", "admin2"):
+        return c.population
+    return gazetteer.unit_population(c.country, c.admin1_code, c.admin2_code if c.kind == "admin2" else None)
+
+
+def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple[str, str]],
+                gazetteer: Gazetteer | None = None) -> float:
     s = _prior(m, c)
     s += 1.0 if c.is_primary else 0.0
-    s += 0.35 * math.log10(c.population + 1)
+    s += 0.35 * math.log10(_population(c, gazetteer) + 1)
     if c.country and countries.get(c.country):
         s += 2.5 if c.kind != "country" else 1.0
     if c.kind not in ("country", "admin1", "admin2") and c.country and c.admin1_code and (c.country, c.admin1_code) in admin1s:
@@ -76,6 +106,11 @@ def _softmax_share(scores: list[float]) -> float:
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | None = None) -> list[Resolution]:
     """One resolution per mention (candidate None when the gazetteer has no entry)."""
     for m in mentions:
+        abbr = _abbreviation(m.text)
+        if abbr is not None:  # "Ga." after a town: the state, never a village called "Ga"
+            unit = gazetteer.admin1(*abbr)
+            if unit is not None:
+                m.candidates = [unit]
         if not m.candidates:
             if m.admin_word:
                 m.candidates = gazetteer.admin_candidates(m.text) or gazetteer.admin_candidates(m.name)
@@ -99,20 +134,46 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
                 if cc:
                     countries[cc] += 1
 
-    # admin1 units named as units ("Kharkiv region")
+    # admin1 units named as units ("Kharkiv region") or abbreviated after a place ("Athens, Ga.")
     admin1s: set[tuple[str, str]] = set()
     for m in mentions:
         if m.admin_word and m.candidates:
-            best = max(m.candidates, key=lambda c: (_base_score(m, c, countries, set()), -c.geonameid))
+            best = max(m.candidates, key=lambda c: (_base_score(m, c, countries, set(), gazetteer), -c.geonameid))
             if best.kind == "admin1" and best.country and best.admin1_code:
                 admin1s.add((best.country, best.admin1_code))
+    if doc is not None:
+        for tok in doc[1:]:
+            if tok.nbor(-1).text == "," and "." in tok.text:
+                abbr = _abbreviation(tok.text)
+                if abbr is not None:
+                    admin1s.add(abbr)
+                    countries[abbr[0]] += 1
 
-    # pass 1
-    first: list[list[tuple[float, Candidate]]] = []
-    for m in mentions:
-        scored = [(_base_score(m, c, countries, admin1s), c) for c in m.candidates]
-        scored.sort(key=lambda sc: (-sc[0], sc[1].geonameid))
-        first.append(scored)
+    def score_all() -> list[list[tuple[float, Candidate]]]:
+        out = []
+        for m in mentions:
+            scored = [(_base_score(m, c, countries, admin1s, gazetteer), c) for c in m.candidates]
+            scored.sort(key=lambda sc: (-sc[0], sc[1].geonameid))
+            out.append(scored)
+        return out
+
+    # pass 1, then again with the first-level units and countries of confident places as evidence
+    first = score_all()
+    more_units: set[tuple[str, str]] = set()
+    more_countries: Counter = Counter()
+    for m, scored in zip(mentions, first):
+        if not scored or not m.is_place or _softmax_share([sc for sc, _ in scored]) < 0.6:
+            continue
+        best = scored[0][1]
+        if best.kind == "admin1" and best.country and best.admin1_code:
+            more_units.add((best.country, best.admin1_code))
+        if best.kind != "country" and best.country and not countries.get(best.country):
+            more_countries[best.country] += 1
+    named = Counter(countries)  # countries the document names (not inferred from its places)
+    if more_units - admin1s or more_countries:
+        admin1s |= more_units
+        countries.update(more_countries)
+        first = score_all()
 
     # anchors: confident non-country places, one per distinct name
     anchors: dict[str, tuple[float, float]] = {}
@@ -140,7 +201,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
         final.sort(key=lambda sc: (-sc[0], _tiebreak(sc[1])))
         share = _softmax_share([s for s, _ in final])
         best = final[0][1]
-        out.append(Resolution(best, share, final[0][0], bool(best.country and countries.get(best.country))))
+        out.append(Resolution(best, share, final[0][0], bool(best.country and named.get(best.country))))
     return out
 
 
@@ -225,6 +286,10 @@ def resolve_spans(doc: Doc, spans: list[tuple[int, int]], gazetteer: Gazetteer,
             m.settlement_hint = _settlement_hint(doc[nj - 1])
             m.cue = bool(admin) or m.settlement_hint or _locative_cue(doc[nj - 1])
         m.is_place = True
+        cc = gazetteer.demonyms.get(normalize(m.name))
+        if cc and not gazetteer.candidates(m.name):  # a nationality word given as a toponym: its country
+            country = gazetteer.country(cc)
+            m.candidates = [country] if country is not None else []
         targets.append(m)
     others = [m for m in context
               if not any(m.start < e and s < m.end for s, e in spans)]
