@@ -73,6 +73,7 @@ def test_envelope():
     assert envelope("292 300") == (292, 300)
     assert envelope("292 300;310 543") == (292, 543)
     assert envelope("1 2;5 6;9 12") == (1, 12)
+    assert envelope("186 209;5 9") == (5, 209)  # fragments out of text order
 
 
 def test_read_split(split):

@@ -77,10 +77,16 @@ def _trim(tokens: list[Token]) -> list[Token]:
 def source_phrase(head: Token) -> Span | None:
     """The phrase naming a source: the head's subtree without clauses or conjuncts."""
     skip: set[int] = set()
+    media_head = head.lemma_.lower() in _cues()["evidence_nouns"]
     for child in head.children:
         if child.dep_ in ("relcl", "acl", "conj", "cc", "appos", "punct", "advcl", "prep") and child.i > head.i:
             if child.dep_ == "prep" and child.lower_ in ("on", "of", "for", "from", "in", "at", "with") and child.i == head.i + 1:
                 continue  # reports on social media, Institute for the Study of War
+            if child.dep_ == "appos" and child.i == head.i + 1 + sum(
+                    1 for t in child.lefts) and child.ent_type_ == "PERSON":
+                continue  # "Iran's foreign minister Abbas Araghchi": a title and the name, no comma
+            if child.dep_ == "acl" and media_head and child.i == head.i + 1 and child.lemma_.lower() in _cues()["posting_verbs"]:
+                continue  # "videos shared on social media"
             skip.update(t.i for t in child.subtree)
     tokens = [t for t in head.subtree if t.i not in skip]
     # keep a contiguous run that contains the head
@@ -117,14 +123,14 @@ def _description(source: Span) -> str:
         if child.dep_ == "appos":
             parts.append(" ".join(t.text for t in child.subtree))
     start = source.start
-    if start >= 2 and doc[start - 1].text == ",":
+    if start >= 2 and doc[start - 1].text == "," and (head.ent_type_ == "PERSON" or head.pos_ == "PROPN"):
         j = start - 2
         while j >= 0 and j > start - 12 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start:
             j -= 1
         title = doc[j + 1: start - 1]
         if not any(t.ent_type_ in ("DATE", "TIME") for t in title) and any(t.pos_ in ("NOUN", "PROPN") for t in title):
             parts.append(title.text)
-    if source.end < len(doc) - 1 and doc[source.end].text == "," and head.ent_type_ == "PERSON":
+    if source.end < len(doc) - 1 and doc[source.end].text == "," and (head.ent_type_ == "PERSON" or head.pos_ == "PROPN"):
         j = source.end + 1
         k = j
         while k < len(doc) and k < j + 12 and doc[k].text not in (",", ".", ";", '"'):
@@ -204,13 +210,35 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     for child in verb.children:
         if child.dep_ in ("nsubj", "expl") and child.dep_ != "expl":
             return child, False
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in RAISING_VERBS:
+        return _subject(verb.head)  # "Videos appeared to show ...": the subject of "appeared"
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        outer = _outer_cue(verb.head)
+        if outer is not None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) \
+                and verb.lemma_.lower() in _cues()["verbs"]:
+            # "X said its forces had taken A and claimed that B": the second cue is X's too
+            return _subject(outer)
         if any(c.dep_ == "nsubjpass" for c in verb.head.children) and not any(
             c.dep_ == "nsubjpass" for c in verb.children
         ):
             return None, False  # "was made by X and confirmed by Y": Y comes from the agent
         return _subject(verb.head)
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+        # "X mocked the complaint, saying ...": the participle's speaker is the main subject
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return subject, False
     return None, False
+
+
+RAISING_VERBS = {"appear", "seem"}
+
+
+def _outer_cue(verb: Token) -> Token | None:
+    """The cue verb whose reported clause (ccomp) ``verb`` is, if any."""
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _cues()["verbs"]:
+        return verb.head
+    return None
 
 
 def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, bool]:
@@ -222,12 +250,51 @@ def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, b
             if child.dep_ == "dobj" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
                 prep = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as")
                 span = (span[0], _subtree_span(prep)[1])
-            return span, False
+            # a reported clause that is a quotation ("\"The shelling did not stop,\" a resident said")
+            inside = any(q[0] <= span[0] and span[1] <= q[1] for q in _quotes_in(sent))
+            return span, inside
+    for child in verb.children:
+        # "said talks in Cairo ended on Thursday": a clause the parser read as object + participle
+        if child.dep_ == "dobj" and child.pos_ != "PRON" and any(
+                g.dep_ in ("acl", "relcl") and g.pos_ == "VERB" and g.tag_ == "VBD" for g in child.subtree):
+            return _subtree_span(child), False
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        # "a claim Kigali rejected", "..., which Ukraine's military denied": what the relative clause is about
+        head = verb.head
+        if head.lower_ in _cues()["nouns"] and head.dep_ in ("npadvmod", "appos", "dobj", "attr"):
+            return _subtree_span(head.head), False
+        clause = head
+        while clause.head.i != clause.i and clause.pos_ not in ("VERB", "AUX"):
+            clause = clause.head
+        toks = _trim([t for t in clause.subtree if t.i < verb.i and t not in list(verb.subtree)])
+        if toks:
+            return (toks[0].idx, toks[-1].idx + len(toks[-1].text)), False
     quotes = _quotes_in(sent)
     if quotes:
         longest = max(quotes, key=lambda q: q[1] - q[0])
         return longest, True
+    previous = _quote_just_before(sent)
+    if previous is not None:
+        return previous, True
     return None, False
+
+
+def _quote_just_before(sent: Span) -> tuple[int, int] | None:
+    """'"Who would believe it?" Trump said.': the parser split the quotation off; a short
+    quote-less cue sentence takes the quotation that closes the sentence before it."""
+    if sent.start == 0 or len(sent) > 12:
+        return None
+    prev = sent.doc[sent.start - 1].sent
+    text = text_of(sent.doc)
+    if "\n" in text[prev.end_char:sent.start_char]:
+        return None
+    quotes = _quotes_in(prev)
+    end = prev.end_char
+    while end > prev.start_char and text[end - 1].isspace():
+        end -= 1
+    if quotes and quotes[-1][1] == end:
+        return quotes[-1]
+    return None
 
 
 def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int]) -> list[Attribution]:
@@ -236,6 +303,7 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
     verb_cues: dict[str, str] = cues["verbs"]
     noun_cues: dict[str, str] = cues["nouns"]
     light_verbs = set(cues["light_verbs_for_nouns"])
+    evidence_verbs: dict[str, str] = cues["evidence_verbs"]
     found: list[Attribution] = []
 
     for sent in doc.sents:
@@ -263,7 +331,8 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                     ))
                 continue
             # cue verbs: X said / told / claimed / confirmed ...
-            if token.pos_ in ("VERB", "AUX") and lemma in verb_cues and token.dep_ not in ("amod",):
+            if token.pos_ in ("VERB", "AUX") and (lemma in verb_cues or lemma in evidence_verbs) \
+                    and token.dep_ not in ("amod",):
                 if lemma == "describe" and not any(c.lower_ == "as" for c in token.children):
                     continue
                 subject, passive = _subject(token)
@@ -271,9 +340,18 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                     continue
                 if subject.lower_ in ("what", "which", "that"):
                     continue
-                if any(c.lower_ == "what" and c.dep_ in ("dobj", "oprd") for c in token.children):
-                    continue  # "what it called a 'regrouping'": the writer's distance, not a claim
+                what_called = any(c.lower_ == "what" and c.dep_ in ("dobj", "oprd") for c in token.children)
+                if lemma in cues.get("naming_verbs", ()) and not (
+                        what_called or any(c.dep_ == "oprd" for c in token.children)):
+                    continue  # "called on X to", "called for": no naming, no claim
+                if what_called and (subject.pos_ == "PRON" or subject.lower_ in PRONOUNS):
+                    continue  # "what it called a 'regrouping'": the writer's distance, not a second claim
                 content, is_quote = _content_of_verb(token, sent)
+                if what_called:
+                    # "what the Kremlin called 'an important victory'": the Kremlin's words, which the writer distances
+                    named = [c for c in token.children if c.dep_ in ("oprd", "dobj", "ccomp") and c.lower_ != "what"]
+                    content = _subtree_span(named[0]) if named else content
+                    is_quote = False
                 back = _points_back(token)
                 if content is None and passive:
                     # "This claim was made by X and confirmed by Y": the content is the passive subject
@@ -288,13 +366,22 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 cue_tokens = [token] + [c for c in token.children if c.dep_ in ("prt",)]
                 if lemma == "tell":
                     cue_tokens += [c for c in token.children if c.dep_ in ("dobj", "dative")]
+                base = verb_cues.get(lemma, "reported")
+                if what_called and base == "reported":
+                    base = "claimed"
+                if lemma in evidence_verbs:
+                    if subject.lemma_.lower() not in cues["evidence_nouns"]:
+                        continue  # "the retaking shows the impact": not an attribution
+                    base = evidence_verbs[lemma]
+                if token.dep_ == "xcomp" and token.head.lemma_.lower() in RAISING_VERBS:
+                    base = "unconfirmed"  # "appeared to show", "seemed to confirm"
                 for head in _conjuncts(subject):
                     phrase = source_phrase(head)
                     if phrase is None:
                         continue
                     found.append(Attribution(
                         s_index, phrase, cue_tokens, content,
-                        _certainty(verb_cues[lemma], token, phrase, content), quote=is_quote,
+                        _certainty(base, token, phrase, content), quote=is_quote,
                         anchor=token, description=_description(phrase), scare_quotes=scare,
                         points_back=back,
                     ))

@@ -136,6 +136,10 @@ def _register() -> None:
     from fogofwar.evaluate.geo_cli import eval_geo_command
 
     app.command("eval-geo", help="Toponym resolution on a corpus in the LGL XML format.")(eval_geo_command)
+    from fogofwar.evaluate.attribution_cli import eval_attribution_command
+
+    app.command("eval-attribution", help="Source, cue and content spans on a PolNeAR-format split.")(
+        eval_attribution_command)
     try:
         from fogofwar.places.cli import gazetteer_app, places_app
     except ImportError:  # pragma: no cover - places CLI not installed

@@ -42,6 +42,7 @@ class Detected:
     modality: str = "asserted"
     quantities: list[Quantity] = field(default_factory=list)
     sentence: int = 0
+    victim_side: str | None = None  # the side hit, where the actor is only implied ("suffered losses")
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,6 +62,11 @@ def _modality(trigger: Token) -> str:
     for _ in range(4):
         if _has_neg(token):
             return "negated"
+        if token.dep_ == "pcomp" and token.head.lower_ == "without":
+            return "negated"  # "without providing evidence"
+        if token.dep_ == "nsubj" and token.pos_ in ("NOUN", "PROPN") and any(
+                c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.head.children):
+            return "hypothetical"  # "an all-out assault on El Fasher could trigger a massacre"
         if any(c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.children):
             return "hypothetical"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
@@ -132,8 +138,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
         tokens = [token]
         as_noun = token.pos_ == "VERB" and lemma not in verbs and token.lower_ in nouns  # "weaponry" mis-tagged
         if (token.pos_ == "VERB" and not as_noun) or (token.pos_ == "AUX" and lemma in verbs):
-            prt = next((c for c in token.children if c.dep_ in ("prt", "advmod") and c.lower_ in
-                        ("out", "back", "through", "off", "over", "forward", "away", "up")), None)
+            prt = next((c for c in token.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ in
+                        ("out", "back", "through", "off", "over", "forward", "away", "up")
+                        and c.i == token.i + 1), None)  # "pulled out of Kherson", "broke through the line"
             if prt is not None and f"{lemma} {prt.lower_}" in particles:
                 etype = particles[f"{lemma} {prt.lower_}"]
                 tokens.append(prt)
@@ -147,6 +154,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 args = ([obj] if obj is not None else []) + _pobj_of(token, {"of", "into"})
                 if any(_is_place_like(a, place_tokens) for a in args):
                     etype = needing_place[lemma]
+                elif lemma in lex["victim_verbs"] and obj is not None and (
+                        obj.lemma_.lower() in casualty_objects or any(
+                            t.lemma_.lower() in casualty_objects for t in _pobj_of(obj, {"of"}))):
+                    etype = "casualties"  # "Russia had lost tens of thousands of troops"
             if etype == "capture":
                 obj = _object(token)
                 if obj is not None and (obj.lower_ in casualty_objects or obj.lemma_.lower() in casualty_objects) \
@@ -154,7 +165,8 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                     etype = "casualties"
             if etype in ("aid",):
                 obj = _object(token)
-                if obj is None or obj.pos_ == "PRON" or obj.lower_ in ("troops", "soldiers", "forces", "message", "signal", "letter"):
+                if obj is None or obj.pos_ == "PRON" or obj.lower_ in ("troops", "soldiers", "forces", "message", "signal", "letter") \
+                        or obj.lemma_.lower() in lex["aid_abstract_objects"]:
                     etype = None
             if etype in ("attack",) and lemma in ("fire", "hit", "target", "launch"):
                 obj = _object(token)
@@ -187,7 +199,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
 
 def _donor(noun: Token) -> str | None:
     """A side named in a noun's modifiers ("U.S. assistance", "Western weaponry")."""
-    text = " ".join(c.text for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod"))
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    if noun.dep_ == "compound":  # "U.S. aid package": the donor modifies the whole compound
+        mods += [c for c in noun.head.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < noun.i]
+    text = " ".join(c.text for c in mods)
     return lexicon.side_of_text(text) if text else None
 
 
@@ -224,8 +239,15 @@ def _actor(trigger: Token) -> Span | None:
                 if pobj is not None and pobj.lemma_.lower() in ("force", "troop", "army", "unit", "soldier", "fighter"):
                     return _phrase(pobj)
         if _donor(token):
-            mods = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
-            return token.doc[min(m.i for m in mods): token.i]
+            mods = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
+            if token.dep_ == "compound":
+                mods += [c for c in token.head.children if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i < token.i]
+            if mods:
+                return token.doc[min(m.i for m in mods): token.i]
+        for child in token.subtree:
+            if child.i < token.i and child.dep_ in ("compound", "nmod") \
+                    and child.lemma_.lower() in _lex()["anaphoric_actor_heads"]:
+                return token.doc[child.i: child.i + 1]  # "army drone strikes": the army did it
         # object of a light verb: the verb's subject did it
         head = token.head
         if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
@@ -264,11 +286,49 @@ def _actor(trigger: Token) -> Span | None:
 def _side_of_actor(actor: Span | None) -> str | None:
     if actor is None:
         return None
-    side = lexicon.side_of_text(actor.text)
+    root = actor.root
+    if root.lower_ in ("that", "which", "who") and root.dep_ in SUBJECT_DEPS:
+        antecedent = _relative_antecedent(root)  # "a Russian missile strike yesterday that killed two civilians"
+        return _side_of_actor(_phrase(antecedent)) if antecedent is not None else None
+    # the head and what precedes it first: "Sudan's paramilitary Rapid Support Forces (RSF)" -> RSF,
+    # "Israeli strikes on Hamas targets" -> IL
+    head_part = actor.doc[actor.start: root.i + 1].text
+    after = [t for t in actor if t.i > root.i and t.dep_ in ("appos",) or (t.i > root.i and t.head.dep_ == "appos")]
+    side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(actor.text)
     if side:
         return side
-    if actor.root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
+    if root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
         return _antecedent_side(actor)
+    if root.lemma_.lower() in _lex()["anaphoric_actor_heads"] or root.lower_ in _lex()["anaphoric_actor_heads"]:
+        return _definite_side(actor)  # "the army" after "the Sudanese army"
+    if root.dep_ == "dobj" and root.head.pos_ == "VERB":
+        # "he had ordered troops to withdraw": unmarked troops are the orderer's own
+        subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.i != root.i:
+            return _side_of_actor(_phrase(subj))
+    return None
+
+
+def _relative_antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative "that"/"which"/"who" stands for: the nearest noun before it (dates skipped)."""
+    if pronoun.head.dep_ == "relcl":
+        return pronoun.head.head
+    for t in reversed(list(pronoun.doc[pronoun.sent.start: pronoun.i])):
+        if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME"):
+            return t
+    return None
+
+
+def _definite_side(actor: Span) -> str | None:
+    """Side of "the army" / "the rebels": the last earlier phrase with the same head that names a side."""
+    root = actor.root
+    lemma = root.lemma_.lower()
+    for t in reversed(list(actor.doc[: root.i])):
+        if t.lemma_.lower() == lemma and t.pos_ in ("NOUN", "PROPN", "ADJ"):
+            span = actor.doc[min(c.i for c in t.subtree if c.i <= t.i): t.i + 1]
+            side = lexicon.preferred_side(span.text)
+            if side:
+                return side
     return None
 
 
@@ -308,9 +368,70 @@ def _places_near(trigger: Token, places: list[Place], place_at: dict[int, Place]
             continue
         for t in arg.subtree:
             p = place_at.get(t.i)
-            if p is not None and p not in found:
+            if p is not None and p not in found and not _describes_other(t, place_at):
                 found.append(p)
     return found
+
+
+def _describes_other(token: Token, place_at: dict[int, Place]) -> bool:
+    """A place inside a phrase about another place: "Goma, the largest city in eastern Congo",
+    "near Sake, west of Goma", "Omdurman, the twin city of the capital Khartoum" (not "A and B")."""
+    own = place_at.get(token.i)
+    t = token
+    while t.head.i != t.i:
+        if t.dep_ == "conj":
+            return False
+        t = t.head
+        other = place_at.get(t.i)
+        if other is not None and other is not own:
+            return True
+    return False
+
+
+SPECIFICITY = {"feature": 0, "village": 0, "city": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4}
+
+
+def _branch(token: Token, trigger: Token) -> int:
+    """The conjunct a place sits in below a trigger ("the cities of A and B": two branches)."""
+    t = token
+    while t.i != trigger.i and t.head.i != t.i:
+        if t.dep_ == "conj":
+            return t.i
+        t = t.head
+    return -1
+
+
+def _targets(trigger: Token, near: list[Place], place_at: dict[int, Place]) -> list[Place]:
+    """One place per coordinated branch, the most specific of each ("the town of Mellit" over
+    "North Darfur", "Rafah" over "Gaza" in "the Gaza city of Rafah")."""
+    token_of = {}
+    for i, p in place_at.items():
+        token_of.setdefault(id(p), i)
+    groups: dict[int, list[Place]] = {}
+    for p in near:
+        i = token_of.get(id(p))
+        key = _branch(trigger.doc[i], trigger) if i is not None else -1
+        groups.setdefault(key, []).append(p)
+    out = []
+    for members in groups.values():
+        out.append(min(members, key=lambda p: (SPECIFICITY.get(p.kind, 5), _container(p, token_of, place_at, trigger.doc))))
+    return out
+
+
+def _container(place: Place, token_of: dict[int, int], place_at: dict[int, Place], doc: Doc) -> bool:
+    """ "the southern Gaza city of Rafah": Gaza only locates the city that "of Rafah" names."""
+    i = token_of.get(id(place))
+    return i is not None and _container_token(doc[i], place_at)
+
+
+def _container_token(t: Token, place_at: dict[int, Place]) -> bool:
+    place = place_at.get(t.i)
+    while t.dep_ == "compound" and t.head.i != t.i and t.head.i in place_at and place_at[t.head.i] is place:
+        t = t.head
+    if t.dep_ != "compound":
+        return False
+    return any(c.dep_ == "prep" and c.lower_ == "of" and any(
+        g.i in place_at and place_at[g.i] is not place for g in c.subtree) for c in t.head.children)
 
 
 def _nearest_place(trigger: Token, places: list[Place], place_at: dict[int, Place], actor: Span | None) -> Place | None:
@@ -319,7 +440,7 @@ def _nearest_place(trigger: Token, places: list[Place], place_at: dict[int, Plac
     best = None
     for t in sent:
         p = place_at.get(t.i)
-        if p is None or t.i in actor_tokens:
+        if p is None or t.i in actor_tokens or _describes_other(t, place_at) or _container_token(t, place_at):
             continue
         distance = abs(t.i - trigger.i)
         if best is None or distance < best[0]:
@@ -350,25 +471,74 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
             for t in span:
                 place_at[t.i] = p
     detected: list[Detected] = []
+    lex = _lex()
     for etype, trigger, tokens in find_triggers(doc, set(place_at)):
         actor = _actor(trigger)
         sentence = sentence_of[trigger.i]
+        if (trigger.lemma_.lower() in lex["armed_actor_verbs"] or trigger.lower_ in lex["armed_actor_verbs"]) \
+                and not _armed(actor):
+            continue  # "300,000 people have fled Rafah": civilians fleeing is no withdrawal
+        modality = _modality(trigger)
+        if etype == "aid" and modality in ("hypothetical", "planned") and _promised(trigger):
+            modality = "asserted"  # "would continue to provide", "pledged to send": aid promised
+        elif etype != "aid" and modality == "requested":
+            modality = "hypothetical"  # "called for Rwanda to withdraw": asked for, not done
+        side = _side_of_actor(actor)
+        victim = _victim(trigger)
+        if victim:
+            side = None  # "Russian forces suffered heavy losses": the actor is the other side
         near = _places_near(trigger, places, place_at)
+        if not near and trigger.dep_ in ("nsubj", "nsubjpass", "dobj") and trigger.head.pos_ in ("VERB", "AUX") \
+                and _nominal(trigger):
+            # "airstrikes killed 19 people in Rafah", "carried out airstrikes on Aleppo": the verb's place
+            near = _places_near(trigger.head, places, place_at)
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
             nearest = anaphoric or _nearest_place(trigger, places, place_at, actor)
             near = [nearest] if nearest else [None]  # type: ignore[list-item]
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
-        settlements = [p for p in near if p is not None and p.kind in ("city", "village", "feature")]
-        targets = settlements if len(settlements) > 1 else near[:1]
+        targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         for place in targets:
             detected.append(Detected(
                 type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
-                actor_side=_side_of_actor(actor), place=place, modality=_modality(trigger),
+                actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
+                victim_side=_side_of_actor(actor) if victim else None,
             ))
     _fill_sides(detected)
     return detected
+
+
+def _armed(actor: Span | None) -> bool:
+    """An armed party: troops, fighters, an army, or a phrase naming a side ("Russia")."""
+    if actor is None:
+        return False
+    root = actor.root
+    if root.lemma_.lower() in _lex()["armed_actor_heads"] or root.lower_ in _lex()["armed_actor_heads"]:
+        return True
+    return root.pos_ == "PROPN" and lexicon.side_of_text(actor.text) is not None
+
+
+def _promised(trigger: Token) -> bool:
+    """Aid under "would"/"will" or a verb of promising ("pledged to send", "Tehran would continue to provide")."""
+    token = trigger
+    for _ in range(4):
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in token.children):
+            return True
+        if token.lemma_.lower() in ("promise", "pledge", "vow", "commit", "agree", "plan", "intend", "continue"):
+            return True
+        if token.dep_ not in ("xcomp", "ccomp") or token.head.i == token.i:
+            break
+        token = token.head
+    return False
+
+
+def _victim(trigger: Token) -> bool:
+    """A casualties trigger whose subject is the side that was hit ("suffered losses", "lost troops")."""
+    victim_verbs = _lex()["victim_verbs"]
+    if trigger.pos_ in ("VERB", "AUX"):
+        return trigger.lemma_.lower() in victim_verbs and trigger.lemma_.lower() == "lose"
+    return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in victim_verbs
 
 
 def _fill_sides(detected: list[Detected]) -> None:
@@ -413,6 +583,9 @@ def acled_of(etype: str, trigger_text: str, actor_side: str | None) -> dict[str,
 def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event], list[int]]:
     """Event records: one per (line, type, place); a placeless repeat of a placed event in the same line merges into it."""
     sides = Counter(d.actor_side for d in detected if d.actor_side)
+    for d in detected:
+        if d.victim_side and not d.actor_side:
+            d.actor_side = target_side(d.victim_side, sides)
     kept: list[Detected] = []
     owner: list[int] = []  # per detected event, the index of the kept event it became
     for d in detected:

@@ -61,36 +61,82 @@ def side_markers() -> dict[str, str]:
 _WORD = re.compile(r"[\w.'’-]+")
 
 
+def _sides_data() -> dict[str, Any]:
+    return load("sides.json")
+
+
+def _normal_word(raw: str, markers: dict[str, str]) -> str:
+    w = raw.lower().replace("’", "'")
+    if w in markers or w.endswith("u.s."):
+        return w  # "u.n.", "u.s." keep their final dot
+    return w.rstrip(".,")
+
+
 def sides_in_text(text: str) -> list[str]:
-    """Every side named in a phrase, in order of appearance (unique)."""
+    """Every side named in a phrase, in order of appearance (unique).
+
+    Words that are also plain English ("who", "us") count only in capitals
+    (WHO, US); a backer ("Rwandan-backed") counts only after every other
+    side; a country word before "opposition" / "rebels" and a seat
+    ("Britain-based") give no side.
+    """
     markers = side_markers()
-    words = [w.lower().replace("’", "'").rstrip(".,") if not w.lower().endswith("u.s.") else w.lower()
-             for w in _WORD.findall(text)]
+    data = _sides_data()
+    case_sensitive = set(data.get("case_sensitive", []))
+    backer_suffixes = set(data.get("backer_suffixes", []))
+    located = set(data.get("located_suffixes", []))
+    not_after = set(data.get("not_affiliation_after", []))
+    raw = _WORD.findall(text)
+    words = [_normal_word(w, markers) for w in raw]
     found: list[str] = []
+    backers: list[str] = []
     i = 0
     while i < len(words):
         hit = None
-        for n in (3, 2, 1):
+        backer = False
+        for n in (5, 4, 3, 2, 1):
             if i + n <= len(words):
                 phrase = " ".join(words[i:i + n])
                 key = phrase[:-2] if phrase.endswith("'s") and phrase[:-2] in markers else phrase
                 if key in markers:
+                    if n == 1 and key in case_sensitive and not raw[i].isupper():
+                        continue
                     hit = (markers[key], n)
                     break
                 # pro-Kremlin, Kremlin-backed, Hamas-run
-                for part in phrase.split("-") if n == 1 and "-" in phrase else ():
+                parts = phrase.split("-") if n == 1 and "-" in phrase else []
+                if parts and parts[-1] in located:
+                    break
+                for part in parts:
                     if part in markers and part not in ("pro", "run", "backed", "led", "government"):
                         hit = (markers[part], 1)
+                        backer = parts[-1] in backer_suffixes
                         break
                 if hit:
                     break
+        if hit and not backer and i + hit[1] < len(words) and words[i + hit[1]] in not_after \
+                and hit[0] not in non_state_codes():
+            hit = None  # "Syrian opposition fighters" are not the Syrian state
         if hit:
-            if hit[0] not in found:
-                found.append(hit[0])
+            target = backers if backer else found
+            if hit[0] not in target:
+                target.append(hit[0])
             i += hit[1]
         else:
             i += 1
-    return found
+    return found + [b for b in backers if b not in found]
+
+
+def non_state_codes() -> set[str]:
+    """Side codes of the armed groups in data/actors.json."""
+    return {a["code"] for a in load("actors.json")["actors"]}
+
+
+def preferred_side(text: str) -> str | None:
+    """The side of a phrase, a named armed group first ("Sudan's paramilitary RSF" -> RSF)."""
+    sides = sides_in_text(text)
+    groups = [s for s in sides if s in non_state_codes()]
+    return groups[0] if groups else (sides[0] if sides else None)
 
 
 def side_of_text(text: str) -> str | None:

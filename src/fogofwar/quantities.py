@@ -1,7 +1,7 @@
 """Quantities in a sentence, normalised: 70 kilometers -> 70 km, 2,500 square kilometers -> 2500 km2.
 
-Vague counts ("thousands of troops", "dozens of villages") become lower
-bounds. Units are a small table; counted nouns (troops, settlements, tanks)
+Vague counts ("thousands of troops", "dozens of villages") and numbers
+after "at least" / "more than" / "over" become lower bounds. Units are a small table; counted nouns (troops, settlements, tanks)
 keep their noun as unit.
 """
 
@@ -34,6 +34,14 @@ _VAGUE = re.compile(r"\b(?P<vague>tens of thousands|dozens|scores|hundreds|thous
                     + "|".join(COUNTED) + r")\b", re.I)
 
 
+_AT_LEAST = re.compile(r"(?:\bat least|\bmore than|\bover|\bupwards of|\bno fewer than|\bin excess of)\s*$", re.I)
+
+
+def _floor(text: str, start: int) -> bool:
+    """ "at least 27 civilians", "more than 40,000 people": the number is a lower bound."""
+    return bool(_AT_LEAST.search(text[max(0, start - 20):start]))
+
+
 def _number(text: str, scale: str | None) -> float:
     low = text.lower()
     value = float(WORD_NUMBERS[low]) if low in WORD_NUMBERS else float(low.replace(",", ""))
@@ -51,7 +59,8 @@ def quantities_in(text: str, offset: int = 0) -> list[Quantity]:
         return all(e <= a or s >= b for a, b in taken)
 
     for m in _MEASURE.finditer(text):
-        out.append(Quantity(_number(m["num"], m["scale"]), UNITS[m["unit"].lower()], m.group(0)))
+        out.append(Quantity(_number(m["num"], m["scale"]), UNITS[m["unit"].lower()], m.group(0),
+                            lower_bound=_floor(text, m.start())))
         taken.append(m.span())
     for m in _VAGUE.finditer(text):
         if free(*m.span()):
@@ -59,6 +68,7 @@ def quantities_in(text: str, offset: int = 0) -> list[Quantity]:
             taken.append(m.span())
     for m in _COUNT.finditer(text):
         if free(*m.span()):
-            out.append(Quantity(_number(m["num"], m["scale"]), m["noun"].lower(), m.group(0)))
+            out.append(Quantity(_number(m["num"], m["scale"]), m["noun"].lower(), m.group(0),
+                                lower_bound=_floor(text, m.start())))
             taken.append(m.span())
     return out

@@ -5,7 +5,8 @@ source called a source; "he" / "it" / "they" is the last source before it.
 Each source gets a kind from data/source_kinds.json and a side from the
 words of its mentions (Ukrainian, Russia's, pro-Kremlin, U.S.); an
 anonymous source that names no side takes the side of the phrase it is
-conjoined with, or of the last source of the same kind that has one.
+conjoined with, or, for a military source, of the last military source
+that has one ("a military source" after "One Ukrainian military source").
 """
 
 from __future__ import annotations
@@ -26,21 +27,72 @@ PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "them"}
 @functools.lru_cache(maxsize=1)
 def _kind_rules() -> list[tuple[str, re.Pattern[str]]]:
     rules = []
+    groups = [alias for actor in lexicon.load("actors.json")["actors"] for alias in actor["aliases"]]
     for rule in lexicon.load("source_kinds.json")["rules"]:
+        phrases = list(rule["phrases"]) + (groups if rule["kind"] == "military" else [])
         alternatives = []
-        for phrase in sorted(rule["phrases"], key=len, reverse=True):
+        for phrase in sorted(phrases, key=len, reverse=True):
             p = re.escape(phrase.strip())
             alternatives.append(p + (r"" if phrase.endswith(" ") else r"(?:s|es)?\b"))
         rules.append((rule["kind"], re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + ")", re.I)))
     return rules
 
 
-def kind_of(text: str) -> str:
-    """The source kind a phrase names ("Russia's Defense Ministry" -> military)."""
+def kind_of(text: str, head: tuple[int, int] | None = None) -> str:
+    """The source kind a phrase names ("Russia's Defense Ministry" -> military).
+
+    ``head`` is the character span of the phrase's head word inside ``text``:
+    a rule whose match covers it wins over the rule order, the longest such
+    match first ("Hamas officials" -> official, "Russian military bloggers" -> blogger).
+    """
+    if head is not None:
+        best: tuple[int, str] | None = None
+        for kind, pattern in _kind_rules():
+            for m in pattern.finditer(text):
+                if m.start() <= head[0] and m.end() >= head[1] - 1 and (best is None or m.end() - m.start() > best[0]):
+                    best = (m.end() - m.start(), kind)
+        if best is not None:
+            return best[1]
     for kind, pattern in _kind_rules():
         if pattern.search(text):
             return kind
     return "other"
+
+
+def _span_kind(span: Span, description: str = "") -> str:
+    """Kind of a source phrase: its head word first, then its words and description in rule order."""
+    root = span.root
+    head = (root.idx - span.start_char, root.idx - span.start_char + len(root.text))
+    if root.lemma_.lower() in lexicon.load("cues.json")["evidence_nouns"]:
+        after = " ".join(t.lower_ for t in root.doc[root.i + 1: root.i + 7])
+        if kind_of(after) == "social_media" or kind_of(span.text) == "social_media":
+            return "social_media"  # "Videos posted on social media", "footage shared on Telegram"
+    if root.ent_type_ != "PERSON":
+        kind = kind_of(span.text, head)
+        if kind == "official" and _is_role(root):
+            body = _body_kind(span.text)
+            if body:
+                return body  # "a Red Cross spokeswoman", "the head of the UN mission"
+        if kind != "other":
+            return kind
+    if description:
+        kind = kind_of(span.text + " " + description)
+        if kind != "other":
+            return kind
+    kind = kind_of(span.text)
+    if kind == "other" and _is_state_name(span):
+        return "official"  # "Israel says", "Kigali rejected": the government
+    return kind
+
+
+def _is_state_name(span: Span) -> bool:
+    """A source phrase that is only a country or capital name."""
+    words = [t for t in span if t.lower_ not in DETERMINERS and not t.is_punct and t.lower_ != "'s"]
+    if not words or any(t.pos_ not in ("PROPN",) for t in words):
+        return False
+    markers = lexicon.side_markers()
+    name = " ".join(t.lower_ for t in words)
+    return name in markers and markers[name] not in lexicon.non_state_codes()
 
 
 def _key(span: Span) -> str:
@@ -54,6 +106,13 @@ def _person(span: Span) -> str | None:
         return max(ents, key=len).text.removesuffix("'s").removesuffix("’s")
     if span.root.ent_type_ == "PERSON":
         return span.root.text
+    # a name the tagger missed ("Oleksandr Syrskyi" tagged WORK_OF_ART): two to four capitalised
+    # proper nouns that name no body, no side and no kind
+    words = [t for t in span if not t.is_punct]
+    if 2 <= len(words) <= 4 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words) \
+            and not any(t.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "FAC") for t in words) \
+            and kind_of(span.text) == "other" and not lexicon.sides_in_text(span.text):
+        return span.text
     return None
 
 
@@ -89,9 +148,7 @@ def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list
         elif key in by_key:
             index = by_key[key]
         if index is None:
-            kind = kind_of(span.text + " " + a.description) if a.description else kind_of(span.text)
-            if kind == "other":
-                kind = kind_of(span.text)
+            kind = _span_kind(span, a.description)
             side = lexicon.side_of_text(span.text) or lexicon.side_of_text(a.description)
             sources.append(Source(
                 id=f"s{len(sources) + 1}", name=person or _display(span), mentions=[],
@@ -102,6 +159,8 @@ def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list
             if side is None:
                 sources[index].side = _inherited_side(a, attributions, sources, ids)
         src = sources[index]
+        if src.kind == "other" and a.description:
+            src.kind = _span_kind(span, a.description)  # "Syrskyi, who was appointed commander-in-chief"
         src.mentions.append((span.start_char, span.end_char))
         if person and not src.person:
             src.person, src.name = person, person
@@ -130,7 +189,29 @@ def _inherited_side(a: Attribution, attributions: list[Attribution], sources: li
             if side:
                 return side
     kind = sources[-1].kind
+    if kind != "military":
+        return None  # residents, reports, officials with no marker have no side of their own
     for src in reversed(sources[:-1]):
         if src.kind == kind and src.side:
             return src.side
+    return None
+
+
+def _is_role(token) -> bool:
+    """A title ("spokeswoman", "head", "chief") rather than a body ("ministry", "government")."""
+    roles = lexicon.load("source_kinds.json").get("role_words", [])
+    return token.lower_ in roles or token.lemma_.lower() in roles
+
+
+def _body_kind(text: str) -> str | None:
+    """The kind of a body named beside a title: organization, think tank, media, or a military institution."""
+    groups = {a.lower() for actor in lexicon.load("actors.json")["actors"] for a in actor["aliases"]}
+    for kind, pattern in _kind_rules():
+        if kind not in ("organization", "think_tank", "media", "military"):
+            continue
+        for m in pattern.finditer(text):
+            word = m.group(0).lower()
+            if kind == "military" and (word in groups or word.rstrip("s") in groups):
+                continue  # "Hamas officials" speak for the movement's leadership: official
+            return kind
     return None

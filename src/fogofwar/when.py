@@ -86,6 +86,13 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
         if text.startswith("last ") and back == 0:
             back = 7
         return ResolvedDate((published - dt.timedelta(days=back)).isoformat(), "day")
+    m = _MONTH_ONLY.search(text)
+    relative_year = re.search(r"\b(last|this|next) year\b", text)
+    if m and relative_year and (m["month"].lower() != "may" or re.search(r"\b(in|since|during|early|late|mid)\b", text)):
+        # "in May last year", "in March this year": that month of that year
+        month = MONTHS[m["month"].lower()]
+        year = published.year + {"last": -1, "this": 0, "next": 1}[relative_year.group(1)]
+        return ResolvedDate(dt.date(year, month, 1).isoformat(), "month")
     monday = published - dt.timedelta(days=published.weekday())
     if re.search(r"\blast week\b", text):
         return ResolvedDate((monday - dt.timedelta(days=7)).isoformat(), "week")
@@ -142,6 +149,12 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
             mentions.append(DateMention(ent, resolved, _anchor(ent)))
             covered.update(range(ent.start, ent.end))
     for token in doc:
+        if token.i not in covered and token.lower_ in ("yesterday", "overnight", "today", "tonight"):
+            span = doc[token.i: token.i + 1]  # "killed 19 people in Rafah overnight": not always an entity
+            resolved = resolve(span.text, published)
+            if resolved:
+                mentions.append(DateMention(span, resolved, _anchor(span)))
+            continue
         if token.i not in covered and token.lower_ in WEEKDAYS:
             span = doc[token.i: token.i + 1]
             resolved = resolve(span.text, published)

@@ -3,7 +3,8 @@
 A split folder holds ``text/NAME.txt`` and ``attributions/NAME_HASH.ann`` (brat
 standoff). Per article the first annotation file in sorted order is used. Text-bound
 lines ``T4 Cue 107 114 reports`` may be discontinuous (``292 300;310 543``): a span is
-scored as its envelope (first start, last end). Event lines
+scored as its envelope (first start, last end; smallest start, largest end when the
+fragments are listed out of order). Event lines
 ``E1 Attribution:T4 Content:T3 Cue:T2 Source:T1`` (also ``Attribution-no-source``)
 are the gold attributions; each has a source, cue and content envelope or None.
 
@@ -54,11 +55,15 @@ class AttrDoc:
 
 
 def envelope(offsets: str) -> tuple[int, int]:
-    """``"292 300;310 543"`` -> ``(292, 543)``: first start, last end."""
+    """``"292 300;310 543"`` -> ``(292, 543)``: first start, last end.
+
+    A few PolNeAR spans list their fragments out of text order ("186 209;...;1 11"):
+    the envelope is then the smallest start and the largest end, never an inverted span.
+    """
     pieces = [p.split() for p in offsets.split(";") if p.strip()]
     if not pieces:
         raise ValueError(f"no offsets in {offsets!r}")
-    return int(pieces[0][0]), int(pieces[-1][1])
+    return min(int(p[0]) for p in pieces), max(int(p[1]) for p in pieces)
 
 
 def parse_ann(ann: str) -> list[GoldAttribution]:

@@ -1,0 +1,280 @@
+"""Unit tests of the claims, sources, events, dates and quantities stages, and a
+generalisation check on the hand-annotated articles of tests/data/gold (five
+theatres: Sudan, Gaza, Syria, eastern DRC, Ukraine; see GOLD.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from fogofwar.quantities import quantities_in
+from fogofwar.when import parse_published, resolve
+
+GOLD = Path(__file__).resolve().parent / "data" / "gold"
+FACTUAL = ("asserted", "threatened", "requested")
+
+# Saturday 10 September 2022 (the dev article's publication date)
+PUB = dt.date(2022, 9, 10)
+
+
+# --------------------------------------------------------------------------- when.resolve
+
+@pytest.mark.parametrize("expression, date, precision", [
+    ("on Saturday", "2022-09-10", "day"),           # the publication day itself
+    ("on Friday", "2022-09-09", "day"),             # most recent Friday before it
+    ("Sunday", "2022-09-04", "day"),                # never a day after publication
+    ("Friday night", "2022-09-09", "day"),
+    ("yesterday", "2022-09-09", "day"),
+    ("last night", "2022-09-09", "day"),
+    ("overnight", "2022-09-09", "day"),
+    ("late last week", "2022-08-29", "week"),       # Monday of the previous week
+    ("earlier this month", "2022-09-01", "month"),
+    ("September 8", "2022-09-08", "day"),
+    ("8 Sept 2022", "2022-09-08", "day"),
+    ("Oct. 7", "2021-10-07", "day"),                # a later month this year has not happened yet
+    ("in March", "2022-03-01", "month"),
+    ("in May last year", "2021-05-01", "month"),
+    ("in 2016", "2016-01-01", "year"),
+])
+def test_resolve(expression, date, precision):
+    got = resolve(expression, PUB)
+    assert got is not None, expression
+    assert (got.date, got.precision) == (date, precision)
+
+
+def test_resolve_needs_publication_date_for_relative_expressions():
+    assert resolve("on Friday", None) is None
+    assert resolve("2022-09-08", None).date == "2022-09-08"
+    assert parse_published("2024-05-11T08:00:00Z") == dt.date(2024, 5, 11)
+    assert parse_published("not a date") is None
+
+
+# --------------------------------------------------------------------------- quantities
+
+def test_quantities_units_and_bounds():
+    (km,) = quantities_in("Ukrainian troops have advanced 70 kilometers in less than a week")
+    assert (km.value, km.unit, km.lower_bound) == (70, "km", False)
+    (area,) = quantities_in("The gains amounted to 2,500 square kilometers")
+    assert (area.value, area.unit) == (2500, "km2")
+    (vague,) = quantities_in("threatened to encircle completely thousands of Russian troops in Izyum")
+    assert vague.unit == "troops" and vague.lower_bound and vague.value >= 1000
+    (floor,) = quantities_in("killing at least 27 civilians")
+    assert (floor.value, floor.unit, floor.lower_bound) == (27, "civilians", True)
+
+
+# --------------------------------------------------------------------------- claims and sources
+
+def _claims(run, text, published="2024-05-11"):
+    article = run([text], published=published).articles[0]
+    sources = {s.id: s for s in article.sources}
+    return [(text[c.source_span[0]:c.source_span[1]], c, sources[c.source]) for c in article.claims], article
+
+
+def test_claim_according_to(run):
+    (claim,), _ = _claims(run, "Russian forces shelled Kharkiv on Friday, according to the regional governor.")
+    phrase, c, src = claim
+    assert phrase == "the regional governor" and c.cue == "according to"
+    assert c.certainty == "reported" and src.kind == "official"
+
+
+def test_claim_said_speaker_after_and_quote(run):
+    (claim,), _ = _claims(run, "\"The shelling did not stop for six hours,\" a resident of El Fasher told Reuters.")
+    phrase, c, src = claim
+    assert phrase.startswith("a resident") and c.quote and src.kind == "witness" and src.side is None
+
+
+def test_claim_passive_confirmed_by(run):
+    text = "This claim was made by unconfirmed reports on social media and confirmed by a military source."
+    claims, _ = _claims(run, text)
+    by_phrase = {p: c for p, c, _ in claims}
+    assert by_phrase["a military source"].certainty == "confirmed"
+    assert any(c.certainty == "unconfirmed" for p, c, _ in claims if "reports" in p)
+
+
+def test_claim_denied_and_relative_denial(run):
+    claims, _ = _claims(run, "The RSF denied that it had targeted civilians.")
+    assert [(p, c.certainty, s.side, s.kind) for p, c, s in claims] == [("The RSF", "denied", "RSF", "military")]
+    text = ("Russian forces also claimed to have recaptured the village of Robotyne on Thursday, "
+            "which Ukraine's military denied.")
+    claims, _ = _claims(run, text)
+    got = {p: (c.certainty, s.side) for p, c, s in claims}
+    assert got == {"Russian forces": ("claimed", "RU"), "Ukraine's military": ("denied", "UA")}
+
+
+def test_claim_noun_claims_by(run):
+    text = "The advance adds credence to claims by U.S. and British officials that Russian forces are overstretched."
+    claims, _ = _claims(run, text)
+    assert claims and all(c.certainty == "claimed" for _, c, _ in claims)
+    assert any(s.side in ("US", "GB") for _, _, s in claims)
+
+
+def test_claim_hedges(run):
+    claims, _ = _claims(run, "Videos posted on social media appeared to show HTS fighters in Aleppo.")
+    ((phrase, c, src),) = claims
+    assert phrase.startswith("Videos") and c.certainty == "unconfirmed" and src.kind == "social_media"
+    claims, _ = _claims(run, "Israel says it has killed more than 13,000 militants, without providing evidence.")
+    ((phrase, c, src),) = claims
+    assert (phrase, c.certainty, src.kind, src.side) == ("Israel", "claimed", "official", "IL")
+
+
+def test_what_it_called_is_a_scare_quote_not_a_second_claim(run):
+    text = "Russia's Defense Ministry on Saturday confirmed it has carried out what it called a \"regrouping\" of its forces."
+    claims, article = _claims(run, text)
+    assert len(claims) == 1
+    phrase, c, src = claims[0]
+    assert c.certainty == "confirmed" and src.kind == "military" and src.side == "RU"
+    assert "regrouping" in c.scare_quotes
+    # with a named subject, "what X called" is X's own (distanced) claim
+    claims, _ = _claims(run, "Putin congratulated the troops on what the Kremlin called \"an important victory\".")
+    assert [(p, c.certainty) for p, c, _ in claims] == [("the Kremlin", "claimed")]
+
+
+def test_source_kinds_from_the_head_word(run):
+    text = ("The Hamas-run health ministry said 30 people were killed.\n"
+            "Hamas officials said talks in Cairo ended on Thursday without an agreement.\n"
+            "Rwandan-backed M23 rebels say they have captured Goma.\n"
+            "Russian military bloggers said Russian forces had retreated.")
+    claims, _ = _claims(run, text)
+    got = [(p, s.kind, s.side) for p, _, s in claims]
+    assert got == [
+        ("The Hamas-run health ministry", "official", "HAMAS"),
+        ("Hamas officials", "official", "HAMAS"),
+        ("Rwandan-backed M23 rebels", "military", "M23"),     # the backer is not the affiliation
+        ("Russian military bloggers", "blogger", "RU"),
+    ]
+
+
+def test_location_and_opposition_words_are_not_sides(run):
+    claims, _ = _claims(run, "The fighters entered the city on Friday, the Britain-based war monitor said.")
+    ((_, _, src),) = claims
+    assert src.kind == "organization" and src.side is None
+    assert _claims(run, "Syrian opposition fighters captured Aleppo, witnesses said.")[1].events[0].actor_side != "SY"
+
+
+def test_sources_merge_surname_and_the_source(run):
+    text = ("\"U.S. assistance is arriving,\" former U.S. ambassador to NATO, Kurt Volker told ABC News.\n"
+            "\"The Russians are militarily exhausted,\" Volker claimed.\n"
+            "One Ukrainian military source told ABC News that everything was running to schedule.\n"
+            "The source also claimed that Russian troops were running away.")
+    claims, article = _claims(run, text, published="2022-09-10")
+    ids = [c.source for _, c, _ in claims]
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+    volker = next(s for s in article.sources if s.id == ids[0])
+    assert volker.person == "Kurt Volker" and volker.kind == "expert" and volker.side == "US"
+    assert claims[1][1].certainty == "claimed" and claims[3][1].certainty == "claimed"
+    assert next(s for s in article.sources if s.id == ids[2]).side == "UA"
+
+
+def test_untagged_name_merges_and_takes_a_later_title(run):
+    text = ("\"I decided to withdraw our units,\" Oleksandr Syrskyi said in a statement.\n"
+            "Syrskyi, who was appointed commander-in-chief last week, said the move saved lives.")
+    claims, article = _claims(run, text, published="2024-02-17")
+    assert claims[0][1].source == claims[1][1].source
+    assert article.sources[0].kind == "military"
+
+
+def test_unmarked_witnesses_do_not_inherit_a_side(run):
+    text = ("Sudanese army officials said the RSF shelled El Fasher.\n"
+            "Residents said the shelling lasted six hours.")
+    claims, _ = _claims(run, text)
+    assert claims[-1][2].kind == "witness" and claims[-1][2].side is None
+
+
+# --------------------------------------------------------------------------- events
+
+def _events(run, text, published="2022-09-10"):
+    article = run([text], published=published).articles[0]
+    places = {p.id: p for p in article.places}
+    return [(e, places.get(e.place)) for e in article.events]
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Ukrainian forces retook Izyum on Saturday.", "capture"),
+    ("Russian forces pulled out of Kherson.", "withdrawal"),
+    ("Ukrainian troops advanced 70 kilometers.", "advance"),
+    ("Russian forces shelled Kharkiv overnight.", "attack"),
+    ("Heavy gunfire was heard in the centre of Goma on Tuesday.", "attack"),
+    ("The strike killed 12 civilians.", "casualties"),
+    ("Russian forces suffered heavy losses.", "casualties"),
+    ("The army carried out a temporary redeployment.", "withdrawal"),
+    ("The United States pledged $315 million in humanitarian assistance for Sudan.", "aid"),
+    ("Ukrainian forces threatened to encircle Izyum.", "encirclement"),
+])
+def test_trigger_types(run, text, etype):
+    assert etype in [e.type for e, _ in _events(run, text)]
+
+
+def test_actor_side_from_subject_agent_possessor_pronoun(run):
+    (e, _), = _events(run, "Izyum was captured by Ukrainian forces.")
+    assert (e.type, e.actor_side) == ("capture", "UA")
+    (e, _), = _events(run, "Ukraine's capture of Izyum surprised analysts.")
+    assert e.actor_side == "UA"
+    (e, _), = _events(run, "Zelenskyy said his forces had liberated Izyum.")
+    assert e.actor_side == "UA"
+    (e, _), = _events(run, "Sudan's paramilitary Rapid Support Forces (RSF) shelled El Fasher.", "2024-05-13")
+    assert e.actor_side == "RSF"  # the named group, not the country
+    events = _events(run, "The RSF has been trying to take El Fasher from the Sudanese army.\n"
+                          "Army drone strikes hit RSF positions near Omdurman.", "2024-05-13")
+    assert [e.actor_side for e, _ in events if e.type == "attack"] == ["SAF"]  # "army" -> the Sudanese army
+
+
+def test_modality(run):
+    def modes(text):
+        return {e.type: (e.modality, e.negated) for e, _ in _events(run, text)}
+
+    assert modes("Ukrainian forces threatened to encircle Izyum.")["encirclement"] == ("threatened", False)
+    got = modes("Russian forces retreated from Izyum to avoid being encircled.")
+    assert got["withdrawal"] == ("asserted", False) and got["encirclement"][0] not in FACTUAL
+    assert modes("Russian troops failed to capture Kherson.")["capture"][0] == "failed"
+    assert modes("Russian forces did not capture Kherson.")["capture"] == ("negated", True)
+    assert "aid" not in {t for t, (m, n) in modes("Israel says it killed militants, without providing evidence.").items()
+                         if m in FACTUAL and not n}
+    assert modes("An all-out assault on El Fasher could trigger a massacre.")["attack"][0] == "hypothetical"
+    assert modes("Iran's foreign minister said Tehran would continue to provide military support to Syria.")["aid"][0] \
+        in FACTUAL  # promised aid is aid
+    assert modes("The EU called for Rwanda to withdraw its forces from Congo.").get("withdrawal", ("x",))[0] \
+        not in FACTUAL
+
+
+def test_civilians_fleeing_are_no_withdrawal(run):
+    assert not [e for e, _ in _events(run, "Around 300,000 people have fled Rafah.", "2024-05-11")
+                if e.type == "withdrawal"]
+    assert [e for e, _ in _events(run, "Ukrainian troops had fled Avdiivka in disarray.", "2024-02-17")
+            if e.type == "withdrawal"]
+
+
+def test_place_of_event_is_the_most_specific_and_not_a_description(run):
+    events = _events(run, "Israeli airstrikes killed at least 19 people in the southern Gaza city of Rafah.", "2024-05-11")
+    assert {p.mention for _, p in events if p} == {"Rafah"}
+    events = _events(run, "Thirteen peacekeepers were killed in fighting near Sake, west of Goma, last week.", "2025-01-28")
+    assert {p.mention for _, p in events if p} == {"Sake"}
+    events = _events(run, "Warplanes carried out airstrikes on Aleppo and the nearby city of Idlib.", "2024-11-30")
+    assert sorted(p.mention for e, p in events if e.type == "attack") == ["Aleppo", "Idlib"]
+
+
+def test_event_dates(run):
+    events = _events(run, "In a major development on Saturday, Ukrainian forces retook Izyum.\n"
+                          "The counteroffensive began late last week.")
+    by_type = {e.type: e for e, _ in events}
+    assert (by_type["capture"].date, by_type["capture"].date_precision) == ("2022-09-10", "day")
+    assert (by_type["advance"].date, by_type["advance"].date_precision) == ("2022-08-29", "week")
+
+
+# --------------------------------------------------------------------------- generalisation on unseen theatres
+
+def test_gold_scores_on_five_theatres():
+    """Scores on tests/data/gold (reached when this test was written: places F1 0.905,
+    claims F1 0.993 (kind 0.986), events F1 0.881 (actor side 0.962); before the
+    generalisation fixes: 0.905 / 0.915 (kind 0.692) / 0.757 (actor side 0.746)).
+    Places are another stage's; its floor is kept loose."""
+    from fogofwar.evaluate.runner import run_eval
+
+    overall = run_eval([str(GOLD)]).overall
+    assert overall["articles"] == 5
+    assert overall["claims_f1"] >= 0.95
+    assert overall["claims_kind_acc"] >= 0.93
+    assert overall["events_f1"] >= 0.85
+    assert overall["events_actor_side_acc"] >= 0.92
+    assert overall["places_f1"] >= 0.85
