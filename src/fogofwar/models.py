@@ -144,7 +144,7 @@ class Event(Record):
     date_precision: str | None
     quantities: list[Quantity] = field(default_factory=list)
     negated: bool = False
-    modality: str = "asserted"  # asserted | negated | hypothetical | threatened | planned | failed
+    modality: str = "asserted"  # asserted | negated | hypothetical | threatened | planned | failed | avoided | attempted | requested (aid asked for)
     claims: list[str] = field(default_factory=list)
     acled: dict[str, str] | None = None
     plover: str | None = None
