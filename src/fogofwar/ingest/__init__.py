@@ -227,6 +227,15 @@ def _check_bytes(data: bytes) -> str | None:
     return None
 
 
+def _as_text(data: bytes | str) -> tuple[str | None, str | None]:
+    """(text, None) or (None, reason), for raw bytes or already-decoded text."""
+    if isinstance(data, bytes):
+        return _decode(data)
+    if "\x00" in data:
+        return None, f"binary input (NUL character at offset {data.index(chr(0))})"
+    return data, None
+
+
 def _decode(data: bytes, offset_base: int = 0) -> tuple[str | None, str | None]:
     """(text, None) or (None, reason)."""
     reason = _check_bytes(data)
@@ -402,17 +411,11 @@ class _Reader:
                 yield ErrorRecord(side_path, None, f"sidecar metadata ignored: {side_reason}")
             elif side_meta is not None:
                 meta = side_meta
-        if isinstance(data, bytes):
-            text, reason = _decode(data)
-            if reason is not None:
-                yield ErrorRecord(name, None, reason)
-                return
-            assert text is not None
-        else:
-            text = data
-            if "\x00" in text:
-                yield ErrorRecord(name, None, f"binary input (NUL character at offset {text.index(chr(0))})")
-                return
+        text, reason = _as_text(data)
+        if reason is not None:
+            yield ErrorRecord(name, None, reason)
+            return
+        assert text is not None
         yield from self._article(name, None, meta, text, stem, None)
 
     def _read_jsonl(self, name: str, fh: BinaryIO) -> Iterator[Item]:
@@ -471,14 +474,11 @@ class _Reader:
 
     def _read_json(self, name: str, data: bytes | str) -> Iterator[Item]:
         stem = "stdin" if name == STDIN_NAME else _stem(name)
-        if isinstance(data, bytes):
-            text, reason = _decode(data)
-            if reason is not None:
-                yield ErrorRecord(name, None, reason)
-                return
-            assert text is not None
-        else:
-            text = data
+        text, reason = _as_text(data)
+        if reason is not None:
+            yield ErrorRecord(name, None, reason)
+            return
+        assert text is not None
         if text.startswith("\ufeff"):
             text = text[1:]
         if not text.strip():
