@@ -55,14 +55,11 @@ def _cues() -> dict:
     return lexicon.load("cues.json")
 
 
-def _hedge_patterns(key: str) -> re.Pattern[str]:
-    words = sorted(_cues()[key], key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
-
-
 @functools.lru_cache(maxsize=None)
 def _pattern(key: str) -> re.Pattern[str]:
-    return _hedge_patterns(key)
+    """One regex over a hedge list of data/cues.json, longest phrase first."""
+    words = sorted(_cues()[key], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
@@ -181,7 +178,7 @@ def _negated(token: Token) -> bool:
 def _certainty(base: str, cue: Token, source: Span, content: tuple[int, int] | None) -> str:
     text = text_of(cue.doc)
     if _negated(cue):
-        return "unconfirmed" if base in ("confirmed", "reported", "claimed") else "unconfirmed"
+        return "unconfirmed"
     if base == "denied":
         return base
     if _pattern("unconfirmed_hedges").search(source.text):
@@ -208,7 +205,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             if pobj is not None:
                 return pobj, True
     for child in verb.children:
-        if child.dep_ in ("nsubj", "expl") and child.dep_ != "expl":
+        if child.dep_ == "nsubj":
             return child, False
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in RAISING_VERBS:
         return _subject(verb.head)  # "Videos appeared to show ...": the subject of "appeared"
@@ -440,15 +437,13 @@ def _clause_without(sent: Span, start: int, end: int) -> tuple[int, int] | None:
 
 def _one_per_sentence_and_source(found: list[Attribution]) -> list[Attribution]:
     """One claim per (sentence, source phrase): "described ... and told" is one claim."""
-    seen: dict[tuple[int, int, int], Attribution] = {}
+    seen: set[tuple[int, int, int]] = set()
     out = []
     for a in found:
         key = (a.sentence, a.source.start, a.source.end)
         if key in seen:
-            kept = seen[key]
-            kept.cue_tokens = kept.cue_tokens  # first cue wins
-            continue
-        seen[key] = a
+            continue  # the first cue wins
+        seen.add(key)
         out.append(a)
     return sorted(out, key=lambda a: (a.cue_span[0], a.source.start))
 

@@ -350,7 +350,7 @@ def _quantities(trigger: Token) -> list[Quantity]:
     return quantities_in(text_of(sent.doc)[sent.start_char: sent.end_char], offset=sent.start_char)
 
 
-def _places_near(trigger: Token, places: list[Place], place_at: dict[int, Place]) -> list[Place]:
+def _places_near(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
     """Places among the trigger's arguments: objects, prepositional objects, a noun's modifiers."""
     args: list[Token] = []
     for child in trigger.children:
@@ -360,8 +360,6 @@ def _places_near(trigger: Token, places: list[Place], place_at: dict[int, Place]
             args.append(child)
         if child.dep_ in ("compound",) and child.i in place_at:
             args.append(child)
-    if trigger.dep_ == "pobj" and trigger.head.head.i != trigger.i:
-        pass
     found: list[Place] = []
     for arg in args:
         if arg.dep_ == "prep" and arg.lower_ == "by":
@@ -434,7 +432,7 @@ def _container_token(t: Token, place_at: dict[int, Place]) -> bool:
         g.i in place_at and place_at[g.i] is not place for g in c.subtree) for c in t.head.children)
 
 
-def _nearest_place(trigger: Token, places: list[Place], place_at: dict[int, Place], actor: Span | None) -> Place | None:
+def _nearest_place(trigger: Token, place_at: dict[int, Place], actor: Span | None) -> Place | None:
     sent = trigger.sent
     actor_tokens = set(range(actor.start, actor.end)) if actor is not None else set()
     best = None
@@ -487,14 +485,14 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
         victim = _victim(trigger)
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
-        near = _places_near(trigger, places, place_at)
+        near = _places_near(trigger, place_at)
         if not near and trigger.dep_ in ("nsubj", "nsubjpass", "dobj") and trigger.head.pos_ in ("VERB", "AUX") \
                 and _nominal(trigger):
             # "airstrikes killed 19 people in Rafah", "carried out airstrikes on Aleppo": the verb's place
-            near = _places_near(trigger.head, places, place_at)
+            near = _places_near(trigger.head, place_at)
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
-            nearest = anaphoric or _nearest_place(trigger, places, place_at, actor)
+            nearest = anaphoric or _nearest_place(trigger, place_at, actor)
             near = [nearest] if nearest else [None]  # type: ignore[list-item]
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]

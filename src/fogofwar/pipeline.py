@@ -81,6 +81,7 @@ def _inherit_dates(events, places) -> None:
 
 def _link(attributions, claims, detected, owner, events) -> None:
     """Link each claim to the events its content carries (or the previous sentence's, for "This claim")."""
+    by_id = {e.id: e for e in events}
     for attribution, claim in zip(attributions, claims):
         linked: list[str] = []
         for d, index in zip(detected, owner):
@@ -97,7 +98,7 @@ def _link(attributions, claims, detected, owner, events) -> None:
                 linked.append(events[index].id)
         claim.events = linked
         for event_id in linked:
-            event = next(e for e in events if e.id == event_id)
+            event = by_id[event_id]
             if claim.id not in event.claims:
                 event.claims.append(claim.id)
 

@@ -45,6 +45,14 @@ def event_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _rows_by_article(document: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
+    """Event rows keyed by the identity of their article dict (ids need not be unique)."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for r in event_rows(document):
+        grouped.setdefault(id(r["article"]), []).append(r)
+    return grouped
+
+
 def _place_label(place: dict[str, Any] | None) -> str:
     if not place:
         return "(no place)"
@@ -90,10 +98,11 @@ def to_markdown(document: dict[str, Any]) -> str:
                 for e in ledger["entries"])
             out.append(f"- **{ledger['place']['name']}**: {entries}")
         out.append("")
+    rows_by_article = _rows_by_article(document)
     for a in document["articles"]:
         title = a["title"] or a["id"]
         out += [f"## {title}", "", f"{a['outlet'] or 'outlet unknown'}, published {a['published'] or 'unknown'}", ""]
-        rows = [r for r in event_rows(document) if r["article"] is a]
+        rows = rows_by_article.get(id(a), [])
         if rows:
             out += ["| event | place | by | date | sources |", "|---|---|---|---|---|"]
             for r in rows:
@@ -184,13 +193,12 @@ def print_summary(document: dict[str, Any], console) -> None:
         entries = "; ".join(f"{e['date'] or '?'}: {e['previous'] or '?'} → {e['holder'] or '?'} ({e['status']})"
                             for e in ledger["entries"])
         console.print(f"[bold]ledger[/bold] {ledger['place']['name']}: {entries}")
+    rows_by_article = _rows_by_article(document)
     for a in document["articles"]:
         table = Table(title=f"{a['title'] or a['id']} — {a['outlet'] or 'outlet unknown'}, {a['published'] or 'date unknown'}")
         for col in ("event", "place", "by", "date", "sources (kind, side, certainty)"):
             table.add_column(col, overflow="fold")
-        for r in event_rows(document):
-            if r["article"] is not a:
-                continue
+        for r in rows_by_article.get(id(a), []):
             e = r["event"]
             mode = "" if e["modality"] == "asserted" else f" ({e['modality']})"
             table.add_row(f"{e['type']}{mode}: {e['trigger']}", _place_label(r["place"]), e["actor_side"] or "?",

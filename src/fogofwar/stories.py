@@ -185,7 +185,7 @@ def build(articles: list[ArticleResult]) -> tuple[list[Story], list[Ledger]]:
             pooled += next(s for s in stories if s.id == other_id).sources
         if story.type == "capture" and target is None and story.linked:
             target = next(s for s in stories if s.id == story.linked[0]).actor_side
-        story.status, story.reason = status_of(story.type, story.actor_side, target, _pool(story, pooled, stories))
+        story.status, story.reason = status_of(story.type, story.actor_side, target, _pool(pooled))
     return stories, _ledgers(stories, groups)
 
 
@@ -244,7 +244,7 @@ def contradictions(group: _Group) -> list[str]:
     return out
 
 
-def _pool(story: Story, pooled: list[StorySource], stories: list[Story]) -> list[StorySource]:
+def _pool(pooled: list[StorySource]) -> list[StorySource]:
     """A linked withdrawal's sources speak about the capture too (and vice versa)."""
     seen = set()
     out = []
