@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fogofwar.quantities import quantities_in
-from fogofwar.when import parse_published, resolve
+from fogofwar.when import ResolvedDate, parse_published, resolve, shift_anaphoric
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
 FACTUAL = ("asserted", "threatened", "requested")
@@ -42,6 +42,35 @@ def test_resolve(expression, date, precision):
     got = resolve(expression, PUB)
     assert got is not None, expression
     assert (got.date, got.precision) == (date, precision)
+
+
+@pytest.mark.parametrize("expression, previous, date, precision", [
+    ("Since then", ("2022-09-06", "day"), "2022-09-06", "day"),
+    ("since then", ("2022-03-01", "month"), "2022-03-01", "month"),
+    ("That same day", ("2022-09-08", "day"), "2022-09-08", "day"),
+    ("on the following morning", ("2022-09-08", "day"), "2022-09-09", "day"),
+    ("The next day", ("2022-09-30", "day"), "2022-10-01", "day"),
+    ("the previous day", ("2022-09-08", "day"), "2022-09-07", "day"),
+    ("two days later", ("2022-09-08", "day"), "2022-09-10", "day"),
+    ("3 days earlier", ("2022-09-08", "day"), "2022-09-05", "day"),
+])
+def test_shift_anaphoric(expression, previous, date, precision):
+    got = shift_anaphoric(expression, ResolvedDate(*previous))
+    assert (got.date, got.precision) == (date, precision)
+
+
+def test_shift_anaphoric_needs_a_day_to_count_from():
+    assert shift_anaphoric("the next day", ResolvedDate("2022-03-01", "month")) is None
+    assert shift_anaphoric("the next day", None) is None
+    assert shift_anaphoric("on Friday", ResolvedDate("2022-09-08", "day")) is None
+
+
+def test_anaphoric_dates_in_an_article(run):
+    text = ("Ukrainian forces retook Izyum on September 10. The next day, Russian forces shelled Izyum. "
+            "Two days later, Russian troops withdrew from Lyman.")
+    result = run(text, published="2022-09-15")
+    dates = {e.type: e.date for e in result.events}
+    assert dates == {"capture": "2022-09-10", "attack": "2022-09-11", "withdrawal": "2022-09-13"}
 
 
 def test_resolve_needs_publication_date_for_relative_expressions():

@@ -5,6 +5,8 @@ before publication; "yesterday" and "last night" the day before; "last
 week" the Monday of the previous week (precision week); "this month" /
 "earlier this month" the first of the month (precision month); explicit
 dates ("September 10", "10 Sept 2022") a day; a month name alone a month.
+Anaphoric expressions ("since then", "that day", "the next day", "two days
+later") take the date of the nearest earlier date expression in the article.
 """
 
 from __future__ import annotations
@@ -117,6 +119,41 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
     return None
 
 
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
+_N = r"(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+# (pattern, day shift): shift None means "the same date, whatever its precision"
+_ANAPHORIC = [
+    (re.compile(r"\bsince then\b", re.I), None),
+    (re.compile(r"\b(?:on\s+)?(?:that|the same|that same)\s+(?:day|night|morning|afternoon|evening)\b", re.I), 0),
+    (re.compile(r"\b(?:on\s+)?the\s+(?:next|following)\s+(?:day|morning|afternoon|evening|night)\b", re.I), 1),
+    (re.compile(r"\b(?:on\s+)?the\s+(?:previous|preceding)\s+(?:day|night|evening)\b|\bthe day before\b(?!\s+yesterday)", re.I), -1),
+    (re.compile(r"\b" + _N + r"\s+days?\s+(?:later|afterwards|after that)\b", re.I), "+n"),
+    (re.compile(r"\b" + _N + r"\s+days?\s+earlier\b", re.I), "-n"),
+]
+
+
+def shift_anaphoric(expression: str, previous: ResolvedDate | None) -> ResolvedDate | None:
+    """Resolve an expression that points back to an earlier date ("the next day") from that date."""
+    if previous is None:
+        return None
+    for regex, shift in _ANAPHORIC:
+        m = regex.search(expression)
+        if not m:
+            continue
+        if shift is None:
+            return previous
+        if previous.precision != "day":
+            return None  # "the next day" after "in March" cannot be pinned to a day
+        if isinstance(shift, str):
+            word = m["n"].lower()
+            n = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+            shift = n if shift == "+n" else -n
+        day = dt.date.fromisoformat(previous.date) + dt.timedelta(days=shift)
+        return ResolvedDate(day.isoformat(), "day")
+    return None
+
+
 @dataclass(frozen=True)
 class DateMention:
     span: Span
@@ -160,7 +197,26 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
             resolved = resolve(span.text, published)
             if resolved:
                 mentions.append(DateMention(span, resolved, _anchor(span)))
-    return sorted(mentions, key=lambda m: m.span.start)
+    mentions.sort(key=lambda m: m.span.start)
+    return _with_anaphoric(doc, mentions, covered)
+
+
+def _with_anaphoric(doc: Doc, mentions: list[DateMention], covered: set[int]) -> list[DateMention]:
+    """Add "since then" / "the next day" mentions, each resolved from the nearest earlier date."""
+    found = []
+    for regex, _ in _ANAPHORIC:
+        for m in regex.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and not covered.intersection(range(span.start, span.end)):
+                found.append(span)
+    for span in sorted(found, key=lambda s: s.start):
+        earlier = [m for m in mentions if m.span.end <= span.start]
+        previous = max(earlier, key=lambda m: m.span.start).resolved if earlier else None
+        resolved = shift_anaphoric(span.text, previous)
+        if resolved:
+            mentions.append(DateMention(span, resolved, _anchor(span)))
+            mentions.sort(key=lambda m: m.span.start)
+    return mentions
 
 
 def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
