@@ -307,3 +307,12 @@ def test_gold_scores_on_five_theatres():
     assert overall["events_f1"] >= 0.85
     assert overall["events_actor_side_acc"] >= 0.92
     assert overall["places_f1"] >= 0.85
+
+
+def test_a_trigger_with_its_own_place_noun_does_not_borrow_another_triggers_place(run):
+    text = ("M23 rebels captured Minova on Monday.\nBy seizing the two towns, the rebels threatened to surround "
+            "thousands of government troops in Goma.")
+    result = run(text, published="2025-01-25")
+    second = {e.type: result.articles[0].place(e.place) for e in result.events if e.sentence == 1}
+    assert second["capture"] is None  # "the two towns" are not Goma
+    assert second["encirclement"].mention == "Goma"

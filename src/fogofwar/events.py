@@ -432,13 +432,40 @@ def _container_token(t: Token, place_at: dict[int, Place]) -> bool:
         g.i in place_at and place_at[g.i] is not place for g in c.subtree) for c in t.head.children)
 
 
-def _nearest_place(trigger: Token, place_at: dict[int, Place], actor: Span | None) -> Place | None:
+def _anchor(trigger: Token) -> Token:
+    """A nominal trigger's light verb ("made a breakthrough", "carried out strikes")."""
+    if _nominal(trigger) and trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+        return trigger.head
+    return trigger
+
+
+def _related(a: Token, b: Token) -> bool:
+    """One trigger governs the other ("made a breakthrough in X, capturing cities")."""
+    a, b = _anchor(a), _anchor(b)
+    return a == b or a in b.ancestors or b in a.ancestors
+
+
+def _own_place_noun(trigger: Token) -> bool:
+    """The trigger names its own place with a common noun ("seizing the two cities")."""
+    settlement = _lex()["settlement_nouns"]
+    return any(c.dep_ in ("dobj", "obj") and (c.lower_ in settlement or c.lemma_.lower() in settlement)
+               for c in trigger.children)
+
+
+def _nearest_place(trigger: Token, place_at: dict[int, Place], actor: Span | None,
+                   owners: dict[int, list[Token]]) -> Place | None:
+    """The closest place of the sentence. A trigger whose object is a common place noun does not
+    take a place that is the argument of an unrelated trigger ("By seizing the two cities,
+    Ukrainian forces threatened to encircle ... troops in Izyum": Izyum belongs to "encircle")."""
     sent = trigger.sent
     actor_tokens = set(range(actor.start, actor.end)) if actor is not None else set()
+    restricted = _own_place_noun(trigger)
     best = None
     for t in sent:
         p = place_at.get(t.i)
         if p is None or t.i in actor_tokens or _describes_other(t, place_at) or _container_token(t, place_at):
+            continue
+        if restricted and any(o.i != trigger.i and not _related(o, trigger) for o in owners.get(id(p), [])):
             continue
         distance = abs(t.i - trigger.i)
         if best is None or distance < best[0]:
@@ -470,7 +497,12 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
                 place_at[t.i] = p
     detected: list[Detected] = []
     lex = _lex()
-    for etype, trigger, tokens in find_triggers(doc, set(place_at)):
+    triggers = find_triggers(doc, set(place_at))
+    owners: dict[int, list[Token]] = {}  # place -> the triggers that take it as an argument
+    for _, trigger, _ in triggers:
+        for p in _places_near(trigger, place_at):
+            owners.setdefault(id(p), []).append(trigger)
+    for etype, trigger, tokens in triggers:
         actor = _actor(trigger)
         sentence = sentence_of[trigger.i]
         if (trigger.lemma_.lower() in lex["armed_actor_verbs"] or trigger.lower_ in lex["armed_actor_verbs"]) \
@@ -492,7 +524,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
             near = _places_near(trigger.head, place_at)
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
-            nearest = anaphoric or _nearest_place(trigger, place_at, actor)
+            nearest = anaphoric or _nearest_place(trigger, place_at, actor, owners)
             near = [nearest] if nearest else [None]  # type: ignore[list-item]
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
