@@ -140,6 +140,12 @@ def _register() -> None:
 
     app.command("eval-attribution", help="Source, cue and content spans on a PolNeAR-format split.")(
         eval_attribution_command)
+
+    @app.command("lexicon-docs", help="Print docs/events.md: event triggers, ACLED/PLOVER mapping, actors.")
+    def lexicon_docs() -> None:
+        from fogofwar.lexicon_docs import events_markdown
+
+        typer.echo(events_markdown(), nl=False)
     try:
         from fogofwar.places.cli import gazetteer_app, places_app
     except ImportError:  # pragma: no cover - places CLI not installed
