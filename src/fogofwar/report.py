@@ -75,16 +75,31 @@ def to_markdown(document: dict[str, Any]) -> str:
                f"{len(document['errors'])} input error(s).")
     out.append("")
     if document["stories"]:
-        out += ["## Stories", "", "| status | type | place | by | dates | sources |", "|---|---|---|---|---|---|"]
+        out += ["## Stories", "", "| status | type | place | by | dates | sources | reports | why |",
+                "|---|---|---|---|---|---|---|---|"]
         for s in document["stories"]:
             place = s["place"] or {}
             dates = s["first_date"] or "date unknown"
             if s["last_date"] and s["last_date"] != s["first_date"]:
                 dates += f" – {s['last_date']}"
             srcs = ", ".join(f"{x['name']} ({x['side'] or '?'}, {x['certainty']})" for x in s["sources"]) or "none"
+            n_articles = s.get("n_articles", len(s.get("articles") or []))
+            reports = f"{s.get('n_reports', n_articles)} independent of {n_articles} article(s)"
+            if s.get("relays"):
+                reports += f"; relayed by {', '.join(s['relays'])}"
             out.append(f"| {s['status']} | {s['type']} | {_place_label(place)} | {s['actor_side'] or '?'} | "
-                       f"{dates} | {srcs} |")
+                       f"{dates} | {srcs} | {reports} | {s.get('reason') or ''} |")
         out.append("")
+        copies = [(s, c) for s in document["stories"] for c in s.get("copies", [])]
+        if copies:
+            out += ["### Copied reports (counted once)", ""]
+            seen = set()
+            for _, c in copies:
+                key = (c["article"], c["copy_of"])
+                if key not in seen:
+                    seen.add(key)
+                    out.append(f"- {c['article']} repeats {c['copy_of']} (similarity {c['similarity']:.2f})")
+            out.append("")
         disagreements = [(s, c) for s in document["stories"] for c in s.get("contradictions", [])]
         if disagreements:
             out += ["### Where the reports disagree", ""]
@@ -93,10 +108,20 @@ def to_markdown(document: dict[str, Any]) -> str:
     if document["ledgers"]:
         out += ["## Control ledger", ""]
         for ledger in document["ledgers"]:
-            entries = "; ".join(
-                f"{e['date'] or 'date unknown'}: {e['previous'] or '?'} → {e['holder'] or '?'} ({e['status']})"
-                for e in ledger["entries"])
-            out.append(f"- **{ledger['place']['name']}**: {entries}")
+            head = f"- **{ledger['place']['name']}**"
+            if ledger.get("holder"):
+                head += f": held by {ledger['holder']} since {ledger.get('since') or 'date unknown'}"
+                if ledger.get("contested"):
+                    head += " (a later change is claimed but disputed)"
+            elif ledger.get("contested"):
+                head += ": contested (every change is disputed)"
+            out.append(head)
+            for e in ledger["entries"]:
+                line = (f"  - {e['date'] or 'date unknown'}: {e['previous'] or '?'} → {e['holder'] or '?'} "
+                        f"({e['status']}{': ' + e['reason'] if e.get('reason') else ''})")
+                if e.get("according_to"):
+                    line += f"; according to {', '.join(e['according_to'])}"
+                out.append(line)
         out.append("")
     rows_by_article = _rows_by_article(document)
     for a in document["articles"]:

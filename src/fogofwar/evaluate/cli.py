@@ -66,6 +66,17 @@ def print_report(report: EvalReport, per_file: bool, console: Console) -> None:
             console.print(metrics_table(row, escape(f"{row.get('id')}  ({row.get('file')})")))
     n = report.overall.get("articles", 0)
     console.print(metrics_table(report.overall, f"overall: {n} article{'s' if n != 1 else ''} (micro-averaged)"))
+    if report.stories is not None:  # only when two or more gold files share an event
+        c = report.stories["counts"]
+        table = Table(title=f"stories shared by gold files: {c['gold_shared']} gold, {c['predicted_shared']} predicted",
+                      title_justify="left")
+        for col in ("metric", "value", "counts"):
+            table.add_column(col, justify="right" if col != "metric" else "left")
+        table.add_row("P", _fmt(report.stories["stories_p"]), f"tp {c['tp']} fp {c['fp']}")
+        table.add_row("R", _fmt(report.stories["stories_r"]), f"tp {c['tp']} fn {c['fn']}")
+        table.add_row("F1", _fmt(report.stories["stories_f1"]), "")
+        table.add_row("status", _fmt(report.stories["stories_status_acc"]), f"{c['status'][0]}/{c['status'][1]}")
+        console.print(table)
 
 
 def eval_command(

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from fogofwar.evaluate.gold import FILE_KEY, gold_to_article, load_gold
-from fogofwar.evaluate.scoring import METRICS, ArticleScore, aggregate, score_article
+from fogofwar.evaluate.scoring import (
+    METRICS, STORY_METRICS, ArticleScore, aggregate, score_article, score_stories,
+)
 
 AnalyzeFn = Callable[[list], Any]
 
@@ -22,9 +24,13 @@ class EvalReport:
     per_file: list[dict[str, Any]] = field(default_factory=list)  # {"file", "id", **metrics}
     overall: dict[str, Any] = field(default_factory=dict)
     scores: list[ArticleScore] = field(default_factory=list)
+    stories: dict[str, Any] | None = None  # story-level figures, when gold files share events
 
     def to_dict(self) -> dict[str, Any]:
-        return {"overall": self.overall, "per_file": self.per_file}
+        out = {"overall": self.overall, "per_file": self.per_file}
+        if self.stories is not None:
+            out["stories"] = self.stories
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -64,8 +70,18 @@ def _pair(golds: list[dict], predicted: list[dict]) -> list[dict | None]:
     return out
 
 
-def evaluate_predictions(golds: list[dict], predicted: list[dict]) -> EvalReport:
-    """Score already-computed ARTICLE dicts against loaded gold dicts."""
+def _predicted_stories(result: Any) -> list[dict[str, Any]]:
+    """STORY dicts from a Result or a contract document (none from a bare list of articles)."""
+    if hasattr(result, "to_dict") and not isinstance(result, dict):
+        result = result.to_dict()
+    stories = result.get("stories", []) if isinstance(result, dict) else []
+    return [s if isinstance(s, dict) else s.to_dict() for s in stories or []]
+
+
+def evaluate_predictions(golds: list[dict], predicted: list[dict],
+                         stories: list[dict] | None = None) -> EvalReport:
+    """Score already-computed ARTICLE dicts against loaded gold dicts; with ``stories`` (STORY
+    dicts of the same run), also the stories that two or more gold files share."""
     report = EvalReport()
     for g, p in zip(golds, _pair(golds, predicted)):
         s = score_article(g, p)
@@ -75,6 +91,13 @@ def evaluate_predictions(golds: list[dict], predicted: list[dict]) -> EvalReport
         row.pop("articles", None)
         report.per_file.append(row)
     report.overall = aggregate(report.scores)
+    if stories is not None:
+        scored = score_stories(golds, stories)
+        if scored is not None:
+            report.stories = scored
+            for name in STORY_METRICS:
+                report.overall[name] = scored[name]
+            report.overall["counts"]["stories"] = scored["counts"]
     return report
 
 
@@ -90,7 +113,7 @@ def run_eval(paths: Sequence[str | Path], analyze: AnalyzeFn | None = None) -> E
         from fogofwar import analyze as analyze  # the real pipeline, imported lazily
     articles = [gold_to_article(g) for g in golds]
     result = analyze(articles) if articles else None
-    return evaluate_predictions(golds, _predicted_articles(result))
+    return evaluate_predictions(golds, _predicted_articles(result), _predicted_stories(result))
 
 
 _THRESHOLD = re.compile(r"^\s*([A-Za-z0-9_@]+)\s*[=:]\s*([-+0-9.eE]+)\s*$")
@@ -103,8 +126,8 @@ def parse_threshold(spec: str) -> tuple[str, float]:
     if not m:
         raise ValueError(f"bad threshold {spec!r}: expected METRIC=VALUE, e.g. events_f1=0.6")
     name, value = m.group(1), m.group(2)
-    if name not in METRICS:
-        raise ValueError(f"unknown metric {name!r} in {spec!r}; known: {', '.join(METRICS)}")
+    if name not in METRICS and name not in STORY_METRICS:
+        raise ValueError(f"unknown metric {name!r} in {spec!r}; known: {', '.join(METRICS + STORY_METRICS)}")
     try:
         v = float(value)
     except ValueError:

@@ -563,3 +563,134 @@ def score_article(gold: dict, predicted: dict | None) -> ArticleScore:
         claims=_score_claims(_items(gold, "claims"), p_claims, lines(p_claims), sources_by_id, ptext),
         events=_score_events(_items(gold, "events"), g_places, p_events, lines(p_events), places_by_id),
     )
+
+
+# --------------------------------------------------------------------------- stories
+
+#: Story-level metrics, reported only when two or more gold files share an event.
+STORY_METRICS = ("stories_p", "stories_r", "stories_f1", "stories_status_acc")
+STORY_DATE_WINDOW = 3  # days, as in fogofwar.stories
+STORY_SAME_PLACE_KM = 1.0  # two gold coordinates of one settlement
+
+
+def _gold_interval(date: Any, precision: Any) -> tuple[Any, Any] | None:
+    import calendar
+    import datetime as dt
+
+    try:
+        d = dt.date.fromisoformat(str(date)[:10])
+    except ValueError:
+        return None
+    if precision == "week":
+        return d, d + dt.timedelta(days=6)
+    if precision == "month":
+        return d, d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    if precision == "year":
+        return d, d.replace(month=12, day=31)
+    return d, d
+
+
+def _interval_gap(a: tuple[Any, Any], b: tuple[Any, Any]) -> int:
+    if a[1] < b[0]:
+        return (b[0] - a[1]).days
+    if b[1] < a[0]:
+        return (a[0] - b[1]).days
+    return 0
+
+
+def gold_stories(golds: Sequence[dict]) -> list[dict]:
+    """Gold events across files grouped into stories, the way fogofwar.stories groups predictions:
+    the same type, the same place (the gold place name, or coordinates within 1 km) and dates
+    within 3 days of each other (or unknown). Events without a place are left out.
+
+    Each story: ``{"type", "name", "kind", "lat", "lon", "files": [gold ids], "events": [(file i, event i)],
+    "status": the status its events give (majority; None if none)}``. A gold event may carry
+    ``"status"``: the annotator's status of the story it belongs to (CONTRACT.md statuses).
+    """
+    stories: list[dict] = []
+    for fi, gold in enumerate(golds):
+        places = _items(gold, "places")
+        for ei, g in enumerate(_items(gold, "events")):
+            if g.get("place") is None or not isinstance(g.get("type"), str):
+                continue
+            entry = _gold_event_place(g, places) or {}
+            name = " ".join(words(entry.get("name") or g.get("place")))
+            where = g if _num(g.get("lat")) is not None and _num(g.get("lon")) is not None else entry
+            iv = _gold_interval(g.get("date"), g.get("date_precision")) if g.get("date") else None
+            for st in stories:
+                if st["type"] != g["type"]:
+                    continue
+                dist = _distance(st, where)
+                if st["name"] != name and not (dist is not None and dist <= STORY_SAME_PLACE_KM):
+                    continue
+                if iv is not None and any(_interval_gap(iv, x) > STORY_DATE_WINDOW for x in st["_intervals"]):
+                    continue
+                break
+            else:
+                st = {"type": g["type"], "name": name, "kind": entry.get("kind") or "city",
+                      "lat": _num(where.get("lat")), "lon": _num(where.get("lon")),
+                      "files": [], "events": [], "_statuses": [], "_intervals": []}
+                stories.append(st)
+            gid = str(gold.get("id"))
+            if gid not in st["files"]:
+                st["files"].append(gid)
+            st["events"].append((fi, ei))
+            if iv is not None:
+                st["_intervals"].append(iv)
+            if isinstance(g.get("status"), str):
+                st["_statuses"].append(g["status"])
+    for st in stories:
+        statuses = st.pop("_statuses")
+        st.pop("_intervals")
+        st["status"] = max(sorted(set(statuses)), key=statuses.count) if statuses else None
+    return stories
+
+
+def score_stories(golds: Sequence[dict], stories: Sequence[dict]) -> dict[str, Any] | None:
+    """Story P/R/F1 over the events two or more gold files share, and status accuracy.
+
+    Gold: :func:`gold_stories` with two or more files. Predicted: STORY dicts
+    whose ``articles`` (or the article ids of ``events``) include two or more
+    gold ids. A predicted story matches a gold story of the same type whose
+    place is within 50 km (city, village, feature) or 300 km (other kinds)
+    and shares at least two of its articles; best first: more shared
+    articles, then distance. Returns None when no two gold files share an event.
+    """
+    shared = [g for g in gold_stories(golds) if len(g["files"]) >= 2]
+    if not shared:
+        return None
+    ids = {str(g.get("id")) for g in golds}
+    preds = []
+    for s in stories:
+        if not isinstance(s, dict):
+            continue
+        arts = s.get("articles") or [e.rsplit(":", 1)[0] for e in s.get("events", []) if isinstance(e, str)]
+        arts = sorted({a for a in arts if a in ids})
+        if len(arts) >= 2:
+            preds.append((s, set(arts)))
+    cands = []
+    for gi, g in enumerate(shared):
+        radius = EVENT_RADIUS_POINT if g["kind"] in POINT_KINDS else EVENT_RADIUS_AREA
+        for pj, (s, arts) in enumerate(preds):
+            if s.get("type") != g["type"]:
+                continue
+            overlap = len(arts & set(g["files"]))
+            dist = _distance(g, s.get("place"))
+            if overlap >= 2 and dist is not None and dist <= radius:
+                cands.append(((-overlap, dist), gi, pj))
+    matches = greedy_match(cands)
+    cat = CategoryScore()
+    _finish(cat, len(shared), len(preds), matches)
+    cat.acc["status"] = [0, 0]
+    for gi, pj in matches:
+        if shared[gi]["status"]:
+            cat.add_acc("status", preds[pj][0].get("status") == shared[gi]["status"])
+    return {
+        "stories_p": cat.p(), "stories_r": cat.r(), "stories_f1": cat.f1(),
+        "stories_status_acc": cat.accuracy("status"),
+        "counts": {"tp": cat.tp, "fp": cat.fp, "fn": cat.fn, "status": list(cat.acc["status"]),
+                   "gold_shared": len(shared), "predicted_shared": len(preds)},
+        "matches": [{"gold": {k: shared[gi][k] for k in ("type", "name", "files", "status")},
+                     "predicted": preds[pj][0].get("id"), "predicted_status": preds[pj][0].get("status")}
+                    for gi, pj in matches],
+    }
