@@ -316,3 +316,22 @@ def test_a_trigger_with_its_own_place_noun_does_not_borrow_another_triggers_plac
     second = {e.type: result.articles[0].place(e.place) for e in result.events if e.sentence == 1}
     assert second["capture"] is None  # "the two towns" are not Goma
     assert second["encirclement"].mention == "Goma"
+
+
+@pytest.mark.parametrize("text, source, kind", [
+    # the parser takes the reported clause's last word as the subject, the source as its apposition
+    ("Russian forces captured Vuhledar, Ukraine's General Staff said on Wednesday.", "Ukraine's General Staff",
+     "military"),
+    ("Russian troops shelled Kramatorsk overnight, citing the Khortytsia group of forces.",
+     "The Khortytsia group of forces", "military"),
+    ("Russian troops shelled Kramatorsk overnight, Kyiv Daily reported.", "Kyiv Daily", "media"),
+    # the reported clause before a comma is no title of the source
+    ("Russian troops shelled Kramatorsk overnight, Donetsk regional governor Vadym Filashkin said.",
+     "Vadym Filashkin", "official"),
+])
+def test_post_posed_sources(run, text, source, kind):
+    result = run(text, published="2024-10-02")
+    (claim,) = result.claims
+    src = result.articles[0].source(claim.source)
+    assert (src.name, src.kind) == (source, kind)
+    assert claim.events, "the reported event is linked to the claim"

@@ -125,7 +125,8 @@ def _description(source: Span) -> str:
         while j >= 0 and j > start - 12 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start:
             j -= 1
         title = doc[j + 1: start - 1]
-        if not any(t.ent_type_ in ("DATE", "TIME") for t in title) and any(t.pos_ in ("NOUN", "PROPN") for t in title):
+        if not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \
+                and any(t.pos_ in ("NOUN", "PROPN") for t in title):  # a title, not the reported clause
             parts.append(title.text)
     if source.end < len(doc) - 1 and doc[source.end].text == "," and (head.ent_type_ == "PERSON" or head.pos_ == "PROPN"):
         j = source.end + 1
@@ -206,7 +207,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
                 return pobj, True
     for child in verb.children:
         if child.dep_ == "nsubj":
-            return child, False
+            return _stolen_subject(verb, child), False
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in RAISING_VERBS:
         return _subject(verb.head)  # "Videos appeared to show ...": the subject of "appeared"
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
@@ -231,6 +232,19 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 RAISING_VERBS = {"appear", "seem"}
 
 
+def _stolen_subject(verb: Token, subject: Token) -> Token:
+    """ "Russian forces captured Vuhledar, Ukraine's General Staff said": the parser made the
+    reported clause's last word the subject and the real source its apposition. When the
+    reported clause comes before the subject, the apposition after the comma is the source."""
+    if not any(c.dep_ == "ccomp" and c.i < subject.i for c in verb.children):
+        return subject
+    for child in subject.children:
+        if child.dep_ == "appos" and child.i > subject.i and child.i < verb.i \
+                and any(t.text == "," for t in subject.doc[subject.i + 1: child.left_edge.i]):
+            return child
+    return subject
+
+
 def _outer_cue(verb: Token) -> Token | None:
     """The cue verb whose reported clause (ccomp) ``verb`` is, if any."""
     if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _cues()["verbs"]:
@@ -244,6 +258,9 @@ def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, b
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp", "oprd") or (object_ok and child.dep_ == "dobj" and child.pos_ != "PRON"):
             span = _subtree_span(child)
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if child.dep_ == "ccomp" and subject is not None and _stolen_subject(verb, subject) is not subject:
+                span = (span[0], subject.idx + len(subject.text))  # the clause's last word, taken back
             if child.dep_ == "dobj" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
                 prep = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as")
                 span = (span[0], _subtree_span(prep)[1])
@@ -327,6 +344,22 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                         description=_description(phrase), scare_quotes=scare,
                     ))
                 continue
+            # "..., citing X" / "quoting X": X is the source of the main clause
+            if token.lower_ in cues["citing_cues"] and token.tag_ == "VBG":
+                obj = next((c for c in token.children if c.dep_ in ("dobj", "obj")), None)
+                if obj is not None:
+                    pp_start, pp_end = token.idx, _subtree_span(token)[1]
+                    content = _clause_without(sent, pp_start, pp_end)
+                    anchor = token.head if token.head.i != token.i else sent.root
+                    for head in _conjuncts(obj):
+                        phrase = source_phrase(head)
+                        if phrase is not None:
+                            found.append(Attribution(
+                                s_index, phrase, [token], content,
+                                _certainty("reported", token, phrase, content), anchor=anchor,
+                                description=_description(phrase), scare_quotes=scare,
+                            ))
+                    continue
             # cue verbs: X said / told / claimed / confirmed ...
             if token.pos_ in ("VERB", "AUX") and (lemma in verb_cues or lemma in evidence_verbs) \
                     and token.dep_ not in ("amod",):
