@@ -335,3 +335,11 @@ def test_post_posed_sources(run, text, source, kind):
     src = result.articles[0].source(claim.source)
     assert (src.name, src.kind) == (source, kind)
     assert claim.events, "the reported event is linked to the claim"
+
+
+def test_a_backed_group_is_the_group_named_before_not_its_backer(run):
+    text = ("Hezbollah said its fighters clashed with Israeli troops near the border village of Odaisseh.\n"
+            "The Iran-backed group said its fighters had attacked an Israeli force near Maroun al-Ras.\n"
+            "The Iran-backed group also shelled the village.")
+    result = run(text, published="2024-10-02")
+    assert [e.actor_side for e in result.events if e.type == "attack"] == ["HEZBOLLAH"] * 3

@@ -294,6 +294,12 @@ def _side_of_actor(actor: Span | None) -> str | None:
     # "Israeli strikes on Hamas targets" -> IL
     head_part = actor.doc[actor.start: root.i + 1].text
     after = [t for t in actor if t.i > root.i and t.dep_ in ("appos",) or (t.i > root.i and t.head.dep_ == "appos")]
+    own, backers = lexicon.sides_and_backers(actor.text)
+    if not own and backers and root.lemma_.lower() in _lex()["proxy_heads"]:
+        # "the Iran-backed group": the group named before, not its backer
+        named = _last_group_before(actor)
+        if named:
+            return named
     side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(actor.text)
     if side:
         return side
@@ -307,6 +313,17 @@ def _side_of_actor(actor: Span | None) -> str | None:
         if subj is not None and subj.i != root.i:
             return _side_of_actor(_phrase(subj))
     return None
+
+
+def _last_group_before(actor: Span) -> str | None:
+    """The armed group (data/actors.json) named last before a phrase, in this sentence or the three before."""
+    doc = actor.doc
+    sents = list(doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start <= actor.start < s.end), 0)
+    start = sents[max(0, index - 3)].start_char
+    groups = lexicon.non_state_codes()
+    found = [s for s in lexicon.sides_in_text(doc.text[start:actor.start_char]) if s in groups]
+    return found[-1] if found else None
 
 
 def _relative_antecedent(pronoun: Token) -> Token | None:
@@ -337,7 +354,10 @@ def _antecedent_side(actor: Span) -> str | None:
     sent = actor.sent
     for token in reversed(list(sent.doc[sent.start: actor.start])):
         if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
-            side = lexicon.side_of_text(_phrase(token).text)
+            phrase = _phrase(token)
+            side = lexicon.side_of_text(phrase.text)
+            if side and not lexicon.sides_and_backers(phrase.text)[0]:
+                side = _side_of_actor(phrase) or side  # "The Iran-backed group said its fighters ..."
             if side:
                 return side
     return None

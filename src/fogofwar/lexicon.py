@@ -73,7 +73,13 @@ def _normal_word(raw: str, markers: dict[str, str]) -> str:
 
 
 def sides_in_text(text: str) -> list[str]:
-    """Every side named in a phrase, in order of appearance (unique).
+    """Every side named in a phrase, in order of appearance (unique); backers last."""
+    found, backers = sides_and_backers(text)
+    return found + [b for b in backers if b not in found]
+
+
+def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
+    """The sides a phrase names as its own, and those it names only as backers.
 
     Words that are also plain English ("who", "us") count only in capitals
     (WHO, US); a backer ("Rwandan-backed") counts only after every other
@@ -124,7 +130,7 @@ def sides_in_text(text: str) -> list[str]:
             i += hit[1]
         else:
             i += 1
-    return found + [b for b in backers if b not in found]
+    return found, backers
 
 
 def non_state_codes() -> set[str]:
