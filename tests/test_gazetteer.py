@@ -104,17 +104,11 @@ def test_regions(gaz):
     assert donbas and donbas[0].public_id is None and donbas[0].country == "UA"
 
 
-def test_get_and_lookup_speed(gaz):
-    import time
-
+def test_get_and_lookup(gaz):
     c = gaz.get(712926)
     assert c is not None and c.name == "Balakliya"
     assert gaz.get(1) is None
-    gaz.candidates("Kramatorsk")
-    t = time.perf_counter()
-    for _ in range(1000):
-        gaz.candidates("Kramatorsk")
-    assert (time.perf_counter() - t) / 1000 < 50e-6  # cached lookups: microseconds
+    assert gaz.candidates("Kramatorsk") is gaz.candidates("Kramatorsk")  # cached (speed: `fogofwar bench places`)
 
 
 def test_schema_of_file(gaz):
@@ -130,11 +124,107 @@ def test_schema_of_file(gaz):
 
 
 @pytest.mark.skipif(os.environ.get("FOGOFWAR_SLOW_TESTS") != "1", reason="set FOGOFWAR_SLOW_TESTS=1 to rebuild")
-def test_build_is_atomic_and_fast(tmp_path: Path):
-    import time
-
-    t = time.time()
-    out = build(tmp_path / "g.sqlite")
-    assert time.time() - t < 60
+def test_build_is_atomic(tmp_path: Path):
+    out = build(tmp_path / "g.sqlite", dumps=[])
     assert out.exists() and not list(tmp_path.glob("*.tmp"))
     assert Gazetteer(out).candidates("Izyum")
+
+
+# ----------------------------------------------------------------- GeoNames dumps (offline)
+
+_GEONAME_ROWS = [
+    # geonameid name asciiname alternatenames lat lon fclass fcode cc cc2 admin1 admin2 admin3 admin4 pop elev dem tz moddate
+    ["690791", "Ukraine", "Ukraine", "Oekraine,Ukrajina", "49.0", "32.0", "A", "PCLI", "UA", "", "00", "", "", "",
+     "44622516", "", "", "Europe/Kyiv", "2024-01-01"],
+    ["9999901", "Zzyzkivka", "Zzyzkivka", "Zzyzkovka", "49.5", "36.5", "P", "PPL", "UA", "", "07", "", "", "",
+     "120", "", "", "Europe/Kyiv", "2024-01-01"],
+    ["9999902", "Zzyzka River", "Zzyzka River", "", "49.6", "36.6", "H", "STM", "UA", "", "07", "", "", "",
+     "0", "", "", "Europe/Kyiv", "2024-01-01"],
+    ["9999903", "Zzyzkivska Dam", "Zzyzkivska Dam", "", "49.7", "36.7", "S", "DAM", "UA", "", "07", "", "", "",
+     "0", "", "", "Europe/Kyiv", "2024-01-01"],
+    ["bad line"],
+]
+_ALT_ROWS = [
+    ["1", "9999901", "en", "Zzyzkivka Village", "1", "", "", "", "", ""],
+    ["2", "9999901", "link", "https://en.wikipedia.org/wiki/Zzyzkivka", "", "", "", "", "", ""],
+    ["3", "9999902", "uk", "Ріка Ззизка", "", "", "", "", "", ""],
+]
+
+
+def _write_dumps(root: Path) -> Path:
+    import zipfile
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "alternatenames").mkdir(exist_ok=True)
+    with zipfile.ZipFile(root / "UA.zip", "w") as zf:
+        zf.writestr("UA.txt", "\n".join("\t".join(r) for r in _GEONAME_ROWS) + "\n")
+    with zipfile.ZipFile(root / "alternatenames" / "UA.zip", "w") as zf:
+        zf.writestr("UA.txt", "\n".join("\t".join(r) for r in _ALT_ROWS) + "\n")
+    return root
+
+
+def test_dump_reader_and_kinds(tmp_path: Path):
+    from fogofwar.places.dumps import kind_of, read_alternates, read_geonames
+
+    src = _write_dumps(tmp_path / "src")
+    rows = list(read_geonames(src / "UA.zip"))
+    assert [r[0] for r in rows] == [690791, 9999901, 9999902, 9999903]  # the malformed line is skipped
+    assert [kind_of(r[6], r[7], r[11]) for r in rows] == ["country", "village", "feature", "feature"]
+    assert kind_of("A", "ADM1", 0) == "admin1" and kind_of("P", "PPLC", 10) == "city"
+    alts = list(read_alternates(src / "alternatenames" / "UA.zip"))
+    assert (9999901, "en", "Zzyzkivka Village", True) in alts and all(a[1] != "link" for a in alts)
+
+
+def test_download_from_dir_merges_offline(tmp_path: Path, gaz, monkeypatch):
+    """`fogofwar gazetteer download --countries UA --from-dir DIR` on dump files the test writes."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from fogofwar.cli import app
+
+    src = _write_dumps(tmp_path / "src")
+    target = tmp_path / "cache" / "gazetteer.sqlite"
+    target.parent.mkdir()
+    shutil.copyfile(gaz.path, target)
+    monkeypatch.setenv("FOGOFWAR_GAZETTEER", str(target))
+    res = CliRunner().invoke(app, ["gazetteer", "download", "--countries", "UA", "--from-dir", str(src)])
+    assert res.exit_code == 0, res.output
+    assert (target.parent / "geonames" / "UA.zip").exists()
+    g = Gazetteer(target)
+    village = g.candidates("Zzyzkovka")  # an alternate name from the geoname row
+    assert [c.geonameid for c in village] == [9999901] and village[0].kind == "village"
+    assert village[0].admin1_name  # the first-level unit's name from the offline build
+    assert [c.geonameid for c in g.candidates("Zzyzkivka Village")] == [9999901]  # alternateNamesV2
+    assert g.candidates("Zzyzka River")[0].kind == "feature"
+    ua = g.country("UA")
+    assert ua is not None and (ua.lat, ua.lon) == (49.0, 32.0)  # GeoNames' own country point replaces the estimate
+    assert "UA" in g.info()["dumps"]
+    # merging again adds no duplicate names
+    n = sqlite3.connect(str(target)).execute("SELECT COUNT(*) FROM names").fetchone()[0]
+    res = CliRunner().invoke(app, ["gazetteer", "download", "--countries", "UA", "--from-dir", str(src)])
+    assert res.exit_code == 0, res.output
+    assert sqlite3.connect(str(target)).execute("SELECT COUNT(*) FROM names").fetchone()[0] == n
+
+
+def test_download_offline_error_is_clear(tmp_path: Path):
+    from fogofwar.places.dumps import DownloadError, download
+
+    with pytest.raises(DownloadError, match="--from-dir"):
+        download(["UA"], base_url=(tmp_path / "nowhere").as_uri() + "/", directory=tmp_path / "d")
+    with pytest.raises(DownloadError, match="alpha-2"):
+        download(["UKR"], base_url=tmp_path.as_uri() + "/", directory=tmp_path / "d")
+
+
+def test_unit_centre_trims_outliers():
+    from fogofwar.places.gazetteer import unit_centre
+
+    pts = [(50.0, 30.0 + i / 100) for i in range(100)] + [(10.0, 100.0)]
+    lat, lon = unit_centre(pts)
+    assert lat == 50.0 and 30.0 < lon < 31.0
+    assert unit_centre([]) == (None, None)
+
+
+def test_continents(gaz):
+    europe = [c for c in gaz.candidates("Europe") if c.kind == "region"]
+    assert europe and europe[0].geonameid == 6255148

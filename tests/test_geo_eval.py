@@ -108,3 +108,24 @@ def test_eval_geo_command_json(corpus, tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["documents"] == 1
     assert len(pred.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_bench_places_one_run(corpus, tmp_path):
+    """`fogofwar bench places`: dev gold and an LGL-format corpus side by side, markdown written."""
+    from typer.testing import CliRunner
+
+    from fogofwar.cli import app
+
+    dev = Path(__file__).resolve().parents[1].parent / "shared" / "dev"
+    out = tmp_path / "bench.md"
+    res = CliRunner().invoke(app, ["bench", "places", "--dev", str(dev), "--lgl", str(corpus), "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout[res.stdout.index("{"):])
+    systems = {s["system"]: s for s in data["lgl"]["systems"]}
+    assert {"fogofwar", "most populous"} <= set(systems)
+    assert systems["fogofwar"]["acc161"] == 1.0  # the four gold points of the tiny corpus
+    assert data["gazetteer"]["lookup_us_cached"] > 0
+    if dev.exists():
+        assert data["dev"]["f1"] >= 0.9 and data["dev"]["acc161"] >= 0.95
+    md = out.read_text(encoding="utf-8")
+    assert "| **fogofwar** (gold spans) |" in md and "acc@161" in md

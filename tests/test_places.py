@@ -167,3 +167,55 @@ def test_unknown_place_keeps_null_geonameid(nlp, gaz):
     for p in places:
         if p.geonameid is None:
             assert p.lat is None or p.kind in ("region", "feature")
+
+
+def test_known_recognition_misses(nlp, gaz):
+    """Metonyms for governments are not places; a sentence-initial town the tagger misses is."""
+    _, us = _places(nlp, gaz, "The United States said on Tuesday it would send more air defense systems.")
+    assert us == []
+    _, wash = _places(nlp, gaz, "Kyiv has received warnings from Washington about an imminent attack.")
+    assert "Washington" not in {p.mention for p in wash}
+    _, hit = _places(nlp, gaz, "Kharkiv was hit by three missiles overnight, the governor said.")
+    assert [(p.mention, p.geonameid) for p in hit] == [("Kharkiv", 706483)]
+    _, allies = _places(nlp, gaz, "The U.S. and its allies pledged more aid to Ukraine.")
+    assert allies == []
+
+
+def test_congo_means_drc_unless_the_document_says_otherwise(nlp, gaz):
+    _, drc = _places(nlp, gaz, "Fighting flared again in eastern Congo, near Goma.")
+    assert {p.mention: p.country for p in drc} == {"Congo": "CD", "Goma": "CD"}
+    _, cg = _places(nlp, gaz, "Floods hit Congo this week. In Brazzaville, the capital, roads were cut.")
+    got = {p.mention: p for p in cg}
+    assert got["Congo"].country == "CG", [(p.mention, p.country) for p in cg]
+
+
+def test_same_name_towns_follow_the_document(nlp, gaz):
+    """A state named in the article, or a neighbouring town, picks the same-name town."""
+    _, va = _places(nlp, gaz, "Police in Alexandria found the body on Monday. The Virginia medical "
+                              "examiner said the woman died.")
+    got = {p.mention: p for p in va}
+    assert got["Virginia"].kind == "admin1" and got["Virginia"].country == "US"
+    assert got["Alexandria"].country == "US" and got["Alexandria"].admin1 == "Virginia"
+    _, la = _places(nlp, gaz, "Storms hit Mansfield on Tuesday, and then Shreveport.")
+    got = {p.mention: p for p in la}
+    assert got["Mansfield"].admin1 == "Louisiana", [(p.mention, p.admin1) for p in la]
+
+
+def test_bare_oblast_name_is_the_city(nlp, gaz):
+    """"Kharkiv" alone is the city; the oblast needs its unit word."""
+    _, places = _places(nlp, gaz, "Shelling continued in Kharkiv and in the Kharkiv region.")
+    got = {p.mention: p for p in places}
+    assert got["Kharkiv"].kind == "city" and got["Kharkiv region"].kind == "admin1"
+
+
+def test_places_resolve_command_json():
+    from typer.testing import CliRunner
+
+    from fogofwar.cli import app
+
+    res = CliRunner().invoke(app, ["places", "resolve", "Alexandria", "--context",
+                                   "Police in Virginia said on Monday.", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert len(out) == 1 and out[0]["mention"] == "Alexandria"
+    assert out[0]["country"] == "US" and out[0]["admin1"] == "Virginia" and 0 < out[0]["confidence"] <= 1

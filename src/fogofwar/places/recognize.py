@@ -29,7 +29,8 @@ not a place when the syntax makes it an actor:
   and capitals; for other places only as the subject of a speech verb;
 * the object of a verb that takes a person ("forcing Russia to withdraw",
   "urged Ukraine"), for countries; the recipient of a transfer ("provide
-  rockets to Ukraine", "aid to Ukraine") or the agent ("by Russia");
+  rockets to Ukraine", "aid to Ukraine") or the agent ("by Russia"); the
+  sender of a message ("warnings from Washington"), for countries and capitals;
 * coordinated with an actor noun ("the U.S. and its allies") or a nationality
   adjective modifying an actor ("U.S. and British officials").
 
@@ -97,6 +98,11 @@ TRANSFER_NOUNS = {"aid", "assistance", "support", "help", "weapons", "weaponry",
                   "missiles", "munitions", "ammunition", "equipment", "supplies", "shipments", "funding",
                   "money", "loans", "tanks", "jets", "package", "transfer", "deliveries", "delivery",
                   "sanctions", "pressure", "exports", "imports", "threat", "threats", "backing"}
+# Things a government sends: "warnings from Washington", "a message from Moscow".
+MESSAGE_NOUNS = {"warning", "message", "signal", "statement", "criticism", "word", "call", "request",
+                 "demand", "assurance", "guarantee", "approval", "permission", "response", "reaction",
+                 "condemnation", "protest", "complaint", "invitation", "offer", "proposal", "ultimatum",
+                 "order", "instruction", "letter", "note", "rebuke", "objection", "appeal", "plea"}
 ACTOR_NOUNS = {"ally", "allies", "partner", "partners", "official", "officials", "government",
                "governments", "force", "forces", "troops", "military", "army", "leader", "leaders",
                "president", "ministry", "administration", "authorities", "embassy", "ambassador",
@@ -200,8 +206,8 @@ def _locative_cue(head: Token) -> bool:
     root = _conj_root(head)
     if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
         return True
-    if root.dep_ == "dobj" and root.head.lemma_.lower() in LOCATIVE_VERBS:
-        return True
+    if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in LOCATIVE_VERBS:
+        return True  # "captured Izyum", "Kharkiv was hit"
     if root.dep_ == "appos" and root.head.ent_type_ in ("GPE", "LOC"):
         return True
     return False
@@ -265,6 +271,8 @@ def metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
             return "recipient of a transfer"
         if prep == "from" and countryish and attach.lemma_.lower() in TRANSFER_NOUNS:
             return "supplier"
+        if prep == "from" and countryish and attach.lemma_.lower() in MESSAGE_NOUNS:
+            return "sender of a message"  # "warnings from Washington"
         if prep in ("with", "against") and countryish and attach.pos_ in ("VERB", "NOUN") and attach.lemma_.lower() not in LOCATIVE_VERBS:
             return "counterpart"
     return ""
@@ -278,6 +286,9 @@ def _surface_metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
     nxt = doc[j]
     if countryish and nxt.lower_ in ACTOR_NOUNS | TRANSFER_NOUNS and nxt.pos_ in ("NOUN", "PROPN"):
         return "modifier of an actor noun"
+    i = m.tok_start
+    if countryish and i >= 2 and doc[i - 1].lower_ == "from" and doc[i - 2].lemma_.lower() in MESSAGE_NOUNS:
+        return "sender of a message"  # "warnings from Washington", however the parser attaches "from"
     if countryish and nxt.lower_ in ("and", "or", "&"):
         # "the U.S. and its allies", "the U.S. and British officials"
         for t in doc[j + 1:j + 5]:
@@ -312,6 +323,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         if all(doc[k].tag_ in ("JJ", "JJR", "JJS") for k in range(i, j)):
             return  # "Ukrainian" tagged GPE
         ni, nj = _name_range(doc, i, j)
+        if nj < j and any(c.kind == "country" for c in gazetteer.candidates(doc[i:j].text)):
+            nj = j  # "the United States", "the Gambia": the last word is part of the name, not a unit word
         name = doc[ni:nj].text
         norm = normalize(name)
         if not norm or norm in demonyms or norm in DIRECTIONS or not _is_cap(doc[ni]):
@@ -343,7 +356,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     i = 0
     while i < n:
         tok = doc[i]
-        if covered[i] or blocked[i] or not _is_cap(tok) or tok.tag_ not in ("NNP", "NNPS"):
+        if covered[i] or blocked[i] or not _is_cap(tok) or (tok.tag_ not in ("NNP", "NNPS") and not (
+                # a sentence-initial name the tagger took for a common noun ("Kharkiv was hit")
+                # (only with a locative cue of its own: "Kharkiv was hit", not "Police said")
+                tok.tag_ == "NN" and tok.is_sent_start and _locative_cue(tok))):
             i += 1
             continue
         best = None

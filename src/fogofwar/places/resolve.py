@@ -12,7 +12,15 @@ Each candidate gets a score, the sum of:
   toponyms, metonyms included, and nationality words such as "Ukrainian"),
   in an admin1 unit the document names, and near the other places of the
   document (places in one report cluster): a second pass adds
-  ``exp(-d / 150 km)`` to the nearest confident other place.
+  ``exp(-d / 150 km)`` to the nearest confident other place;
+* the first-level unit and county of the document's other confident places
+  ("Shreveport" settles which Mansfield), and a country holding 80% of a
+  name's probability mass ("Brazzaville": the Congo, city or department);
+* coherence among unsettled names: a candidate near, inside or containing a
+  leading reading of another unsettled name gains (Athens + Henderson County);
+* a spatial round is run twice, so that places it settles become evidence.
+
+A country name with several country readings ("Congo") is not itself evidence.
 
 The confidence is the softmax share of the best candidate (temperature 1),
 times a recognition factor (lower for gazetteer-only matches). Ties break on
@@ -25,19 +33,21 @@ import functools
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from spacy.tokens import Doc
 
 from fogofwar.models import Place
 from fogofwar.places.gazetteer import Candidate, Gazetteer, haversine_km
-from fogofwar.places.normalize import normalize
+from fogofwar.places.normalize import keys, normalize
 from fogofwar.places.recognize import ADMIN2_WORDS, ENTITY_LABELS, Mention
 
-BARE_PRIOR = {"country": 3.0, "region": 0.7, "feature": 2.0, "city": 1.5, "admin1": 0.8, "village": 0.0, "admin2": -0.8}
+BARE_PRIOR = {"country": 3.0, "region": 0.7, "feature": 2.0, "city": 1.2, "admin1": 1.3, "village": 0.8, "admin2": -0.8}
 UNIT_PRIOR = {"admin1": 3.0, "admin2": 1.5, "region": 2.5, "country": -2.0, "city": -2.0, "village": -3.0}
 UNIT2_PRIOR = {"admin2": 3.0, "admin1": 1.0, "region": 1.0, "country": -2.0, "city": -2.0, "village": -3.0}
+COHERENCE_TOP = 10  # candidates per unsettled name used for coherence
+COHERENCE_WEIGHT = 1.25
 SETTLEMENT_PRIOR = {"city": 2.5, "village": 1.5, "admin2": -1.0, "admin1": -1.5, "country": -2.0, "region": -1.0, "feature": 0.0}
 
 
@@ -47,6 +57,7 @@ class Resolution:
     confidence: float
     score: float = 0.0
     in_doc_country: bool = False
+    alternatives: list[tuple[float, Candidate]] = field(default_factory=list)  # (score, candidate), best first
 
 
 def _prior(m: Mention, c: Candidate) -> float:
@@ -85,16 +96,54 @@ def _population(c: Candidate, gazetteer: Gazetteer | None) -> int:
     return gazetteer.unit_population(c.country, c.admin1_code, c.admin2_code if c.kind == "admin2" else None)
 
 
+def _own_name(m: Mention, c: Candidate) -> bool:
+    """The mention is the entry's own name.
+
+    A bare "Kharkiv" meets Kharkiv Oblast only through the unit's name without
+    its unit word: that is not the unit's own name (the city's it is).
+    """
+    if not c.is_primary:
+        return False
+    if m.admin_word or c.kind not in ("admin1", "admin2"):
+        return True
+    return bool(set(keys(m.name)) & set(keys(c.name)))
+
+
 def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple[str, str]],
-                gazetteer: Gazetteer | None = None) -> float:
+                gazetteer: Gazetteer | None = None, evidence: "Evidence | None" = None) -> float:
     s = _prior(m, c)
-    s += 1.0 if c.is_primary else 0.0
+    s += 1.0 if _own_name(m, c) else 0.0
     s += 0.35 * math.log10(_population(c, gazetteer) + 1)
     if c.country and countries.get(c.country):
         s += 2.5 if c.kind != "country" else 1.0
-    if c.kind not in ("country", "admin1", "admin2") and c.country and c.admin1_code and (c.country, c.admin1_code) in admin1s:
-        s += 2.0
+    if c.kind not in ("country", "admin1") and c.country and c.admin1_code:
+        if (c.country, c.admin1_code) in admin1s:
+            s += 2.0 if c.kind != "admin2" else 1.5
+        elif evidence is not None and (c.country, c.admin1_code) in evidence.place_units:
+            s += 1.0  # the first-level unit of the document's other confident places
+    if evidence is not None and c.kind in ("city", "village", "feature") and c.admin2_code and (
+            c.country, c.admin1_code, c.admin2_code) in evidence.admin2s:
+        s += 1.5
     return s
+
+
+@dataclass
+class Evidence:
+    """What the other confident places of the document say (filled by the first pass)."""
+
+    place_units: set[tuple[str, str]] = field(default_factory=set)  # (country, admin1) of confident places
+    admin2s: set[tuple[str, str, str]] = field(default_factory=set)  # confident second-level units
+
+
+def _likely_country(scored: list[tuple[float, Candidate]]) -> str | None:
+    """The country holding 80%+ of a mention's softmax mass, if any."""
+    top = scored[0][0]
+    mass: Counter = Counter()
+    for sc, c in scored:
+        mass[c.country] += math.exp(sc - top)
+    total = sum(mass.values())
+    cc, w = mass.most_common(1)[0]
+    return cc if cc and w / total >= 0.8 else None
 
 
 def _softmax_share(scores: list[float]) -> float:
@@ -122,10 +171,12 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
     # document evidence: countries named (places, metonyms, nationality words)
     countries: Counter = Counter()
     for m in mentions:
-        for c in m.candidates:
-            if c.kind == "country" and c.is_primary or (c.kind == "country" and m.label in ENTITY_LABELS):
+        named_countries = [c for c in m.candidates if c.kind == "country"]
+        if len(named_countries) > 1:
+            continue  # "Congo": which one is for the rest of the document to say
+        for c in named_countries:
+            if c.is_primary or m.label in ENTITY_LABELS:
                 countries[c.country] += 1
-                break
     if doc is not None:
         dem = gazetteer.demonyms
         for e in doc.ents:
@@ -149,10 +200,12 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
                     admin1s.add(abbr)
                     countries[abbr[0]] += 1
 
+    evidence = Evidence()
+
     def score_all() -> list[list[tuple[float, Candidate]]]:
         out = []
         for m in mentions:
-            scored = [(_base_score(m, c, countries, admin1s, gazetteer), c) for c in m.candidates]
+            scored = [(_base_score(m, c, countries, admin1s, gazetteer, evidence), c) for c in m.candidates]
             scored.sort(key=lambda sc: (-sc[0], sc[1].geonameid))
             out.append(scored)
         return out
@@ -162,22 +215,83 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
     more_units: set[tuple[str, str]] = set()
     more_countries: Counter = Counter()
     for m, scored in zip(mentions, first):
-        if not scored or not m.is_place or _softmax_share([sc for sc, _ in scored]) < 0.6:
+        if not scored or not m.is_place:
+            continue
+        country = _likely_country(scored)
+        if country and not countries.get(country) and not any(c.kind == "country" for _, c in scored[:1]):
+            more_countries[country] += 1  # "Brazzaville" (city or department): in the Congo either way
+        if _softmax_share([sc for sc, _ in scored]) < 0.6:
             continue
         best = scored[0][1]
         if best.kind == "admin1" and best.country and best.admin1_code:
             more_units.add((best.country, best.admin1_code))
+        elif best.kind in ("admin2", "city", "village", "feature") and best.country and best.admin1_code:
+            evidence.place_units.add((best.country, best.admin1_code))
+        if best.kind == "admin2" and best.admin2_code:
+            evidence.admin2s.add((best.country, best.admin1_code, best.admin2_code))
         if best.kind != "country" and best.country and not countries.get(best.country):
             more_countries[best.country] += 1
     named = Counter(countries)  # countries the document names (not inferred from its places)
-    if more_units - admin1s or more_countries:
+    if more_units - admin1s or more_countries or evidence.place_units or evidence.admin2s:
         admin1s |= more_units
         countries.update(more_countries)
         first = score_all()
 
-    # anchors: confident non-country places, one per distinct name
+    final_scores = _spatial(mentions, first)
+    # a second round: places that the spatial pass made confident are evidence too
+    # ("Virginia" settles on the state once "Alexandria" is read near it, and then
+    # says which Alexandria)
+    units_before = (set(admin1s), set(evidence.place_units), set(evidence.admin2s), set(countries))
+    for m, final in zip(mentions, final_scores):
+        if not final or not m.is_place or _softmax_share([sc for sc, _ in final]) < 0.6:
+            continue
+        best = final[0][1]
+        if best.kind == "admin1" and best.country and best.admin1_code:
+            admin1s.add((best.country, best.admin1_code))
+        elif best.kind in ("admin2", "city", "village", "feature") and best.country and best.admin1_code:
+            evidence.place_units.add((best.country, best.admin1_code))
+        if best.kind == "admin2" and best.admin2_code:
+            evidence.admin2s.add((best.country, best.admin1_code, best.admin2_code))
+        if best.kind != "country" and best.country and not countries.get(best.country):
+            countries[best.country] += 1
+    if (set(admin1s), set(evidence.place_units), set(evidence.admin2s), set(countries)) != units_before:
+        final_scores = _spatial(mentions, score_all())
+
+    out: list[Resolution] = []
+    for final in final_scores:
+        if not final:
+            out.append(Resolution(None, 0.0))
+            continue
+        share = _softmax_share([s for s, _ in final])
+        best = final[0][1]
+        out.append(Resolution(best, share, final[0][0], bool(best.country and named.get(best.country)),
+                              final[:5]))
+    return out
+
+
+def _within(c: Candidate, o: Candidate) -> bool:
+    """One of the two entries is a unit that contains the other."""
+    if c.country != o.country or not c.admin1_code or c.admin1_code != o.admin1_code:
+        return False
+    if o.kind == "admin1" or c.kind == "admin1":
+        return True
+    if o.kind == "admin2" or c.kind == "admin2":
+        return bool(c.admin2_code) and c.admin2_code == o.admin2_code
+    return False
+
+
+def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candidate]]]) -> list[list[tuple[float, Candidate]]]:
+    """Add spatial evidence to the scores: nearness to the document's other places.
+
+    Confident places (softmax share >= 0.6) are anchors: ``2 exp(-d / 150 km)``
+    to the nearest one.  For names not yet settled, each of their leading
+    candidates is a possible reading: a candidate near (or inside, or
+    containing) a reading of another such name gains ``0.75 exp(-d / 100 km)``
+    for each of its two nearest names -- an ambiguous name is likelier to be
+    the one near some reading of the document's other names.
+    """
     anchors: dict[str, tuple[float, float]] = {}
-    for m, scored in zip(mentions, first):
+    for m, scored in zip(mentions, scored_all):
         if not scored or not m.is_place:
             continue
         share = _softmax_share([s for s, _ in scored])
@@ -186,22 +300,34 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
             continue
         anchors.setdefault(m.key, (best.lat, best.lon))
 
-    out: list[Resolution] = []
-    for m, scored in zip(mentions, first):
+    open_names: dict[str, list[Candidate]] = {}
+    for m, scored in zip(mentions, scored_all):
+        if m.key in anchors or not scored or not m.is_place:
+            continue
+        cands = [c for _, c in scored[:COHERENCE_TOP] if c.lat is not None and c.kind != "country"]
+        if cands:
+            open_names.setdefault(m.key, cands)
+
+    out = []
+    for m, scored in zip(mentions, scored_all):
         if not scored:
-            out.append(Resolution(None, 0.0))
+            out.append([])
             continue
         final = []
         others = [xy for k, xy in anchors.items() if k != m.key]
+        loose = [cands for k, cands in open_names.items() if k != m.key]
         for s, c in scored:
-            if others and c.lat is not None and c.kind != "country":
-                d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
-                s += 2.0 * math.exp(-d / 150.0)
+            if c.lat is not None and c.kind != "country":
+                if others:
+                    d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
+                    s += 2.0 * math.exp(-d / 150.0)
+                if loose and len(scored) > 1:
+                    near = sorted(min(0.0 if _within(c, o) else haversine_km(c.lat, c.lon, o.lat, o.lon)
+                                      for o in cands) for cands in loose)
+                    s += COHERENCE_WEIGHT * sum(math.exp(-d / 100.0) for d in near[:2])
             final.append((s, c))
         final.sort(key=lambda sc: (-sc[0], _tiebreak(sc[1])))
-        share = _softmax_share([s for s, _ in final])
-        best = final[0][1]
-        out.append(Resolution(best, share, final[0][0], bool(best.country and named.get(best.country))))
+        out.append(final)
     return out
 
 
@@ -287,7 +413,7 @@ def resolve_spans(doc: Doc, spans: list[tuple[int, int]], gazetteer: Gazetteer,
             m.cue = bool(admin) or m.settlement_hint or _locative_cue(doc[nj - 1])
         m.is_place = True
         cc = gazetteer.demonyms.get(normalize(m.name))
-        if cc and not gazetteer.candidates(m.name):  # a nationality word given as a toponym: its country
+        if cc:  # a nationality word given as a toponym ("Iraqi"): its country, not a village so named
             country = gazetteer.country(cc)
             m.candidates = [country] if country is not None else []
         targets.append(m)
