@@ -52,3 +52,48 @@ def example_result(run):
 
 def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- store / API databases
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """URL of a real PostgreSQL server: $FOGOFWAR_TEST_PG_URL, or a private cluster started here.
+
+    Without PostgreSQL binaries the Postgres tests are skipped, except under CI (env CI set), where they fail.
+    """
+    import os
+
+    from pg_cluster import Cluster, find_bin
+
+    if os.environ.get("FOGOFWAR_TEST_PG_URL"):
+        yield os.environ["FOGOFWAR_TEST_PG_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+        return
+    bin_dir = find_bin()
+    if bin_dir is None:
+        reason = ("PostgreSQL server binaries (initdb, pg_ctl) not found: install the `postgresql` package "
+                  "or set FOGOFWAR_TEST_PG_URL")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = Cluster(bin_dir)
+    url = cluster.start()
+    try:
+        yield url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty database of each kind: a SQLite file in tmp_path, a fresh database on the Postgres server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fogofwar.db'}"
+        return
+    from pg_cluster import create_database, drop_database
+
+    server = request.getfixturevalue("pg_server")
+    url = create_database(server)
+    yield url
+    drop_database(server, url)

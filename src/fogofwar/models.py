@@ -173,6 +173,22 @@ class ArticleResult(Record):
             "events": [e.to_dict() for e in self.events],
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ArticleResult:
+        """Rebuild from the contract ARTICLE JSON (as stored), so stories can be recomputed."""
+        article = Article(**{k: d.get(k) for k in ("id", "text", "title", "outlet", "url", "published", "language")})
+        return cls(
+            article=article,
+            sentences=[Sentence(**s) for s in d.get("sentences", [])],
+            places=[Place(**_known(Place, p)) for p in d.get("places", [])],
+            sources=[Source(**{**_known(Source, s), "mentions": [tuple(m) for m in s.get("mentions", [])]})
+                     for s in d.get("sources", [])],
+            claims=[Claim(**{**_known(Claim, c), **{k: _span(c.get(k)) for k in ("source_span", "cue_span", "content_span")}})
+                    for c in d.get("claims", [])],
+            events=[Event(**{**_known(Event, e), "quantities": [Quantity(**_known(Quantity, q)) for q in e.get("quantities", [])]})
+                    for e in d.get("events", [])],
+        )
+
     def place(self, place_id: str | None) -> Place | None:
         return next((p for p in self.places if p.id == place_id), None)
 
@@ -215,6 +231,14 @@ class Story(Record):
     contradictions: list[str] = field(default_factory=list)  # what the reports disagree on, in words
 
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Story:
+        """Rebuild from the contract STORY JSON."""
+        place = d.get("place")
+        return cls(**{**_known(cls, d), "place": StoryPlace(**_known(StoryPlace, place)) if place else None,
+                      "sources": [StorySource(**_known(StorySource, s)) for s in d.get("sources", [])]})
+
+
 @dataclass
 class LedgerEntry(Record):
     story: str
@@ -228,6 +252,23 @@ class LedgerEntry(Record):
 class Ledger(Record):
     place: StoryPlace
     entries: list[LedgerEntry]
+
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Ledger:
+        """Rebuild from the contract LEDGER JSON."""
+        return cls(place=StoryPlace(**_known(StoryPlace, d["place"])),
+                   entries=[LedgerEntry(**_known(LedgerEntry, e)) for e in d.get("entries", [])])
+
+
+def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``d`` that are fields of the dataclass ``cls`` (documents may carry extra fields)."""
+    names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    return {k: v for k, v in d.items() if k in names}
+
+
+def _span(value: Any) -> Span | None:
+    return tuple(value) if value is not None else None  # type: ignore[return-value]
 
 
 @dataclass
