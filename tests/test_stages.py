@@ -343,3 +343,39 @@ def test_a_backed_group_is_the_group_named_before_not_its_backer(run):
             "The Iran-backed group also shelled the village.")
     result = run(text, published="2024-10-02")
     assert [e.actor_side for e in result.events if e.type == "attack"] == ["HEZBOLLAH"] * 3
+
+
+def _event_rows(run, text, published="2025-04-17"):
+    result = run(text, published=published)
+    article = result.articles[0]
+    return [(e.type, e.actor_side, article.place(e.place).mention if e.place else None) for e in result.events
+            if e.modality == "asserted"]
+
+
+def test_the_expelled_side_withdraws(run):
+    got = _event_rows(run, "Fano fighters briefly seized parts of Gondar before being pushed back by the army.")
+    assert ("withdrawal", "FANO", "Gondar") in got
+    got = _event_rows(run, "Al Shabaab overran Awdheegle in March, but Somali troops drove the militants out of the town.")
+    assert any(t == "withdrawal" and side == "AL-SHABAAB" for t, side, _ in got)
+
+
+def test_state_institutions_take_the_theatre_country(run):
+    text = ("Al Shabaab militants captured the town of Adan Yabaal in central Somalia on Wednesday.\n"
+            "The army pulled out overnight without a fight, residents in Mogadishu said.")
+    assert [side for t, side, _ in _event_rows(run, text) if t == "withdrawal"] == ["SO"]
+
+
+def test_no_event_in_names_or_idioms(run):
+    got = _event_rows(run, "The Ta'ang National Liberation Army said Washington had been informed in advance.")
+    assert got == []
+
+
+def test_a_reaction_verb_subject_is_not_the_actor(run):
+    text = "American and British jets struck Houthi targets in Yemen.\nIran's foreign ministry condemned the strikes."
+    sides = [side for t, side, _ in _event_rows(run, text, "2024-01-12") if t == "attack"]
+    assert "IR" not in sides
+
+
+def test_the_city_refers_back_within_its_sentence(run):
+    text = "Residents of Hodeidah said the strikes had hit the city's airport."
+    assert all(place == "Hodeidah" for t, _, place in _event_rows(run, text, "2024-01-12") if t == "attack")

@@ -43,6 +43,7 @@ class Detected:
     quantities: list[Quantity] = field(default_factory=list)
     sentence: int = 0
     victim_side: str | None = None  # the side hit, where the actor is only implied ("suffered losses")
+    victim: bool = False  # the actor phrase names the side hit, not the side acting
 
 
 @functools.lru_cache(maxsize=1)
@@ -141,12 +142,19 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             prt = next((c for c in token.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ in
                         ("out", "back", "through", "off", "over", "forward", "away", "up")
                         and c.i == token.i + 1), None)  # "pulled out of Kherson", "broke through the line"
-            if prt is not None and f"{lemma} {prt.lower_}" in particles:
+            split = next((c for c in token.children if c.dep_ in ("prt", "prep") and f"{lemma} {c.lower_}" in
+                          lex["expulsion_particles"]), None)  # "drove the militants out"
+            if split is not None or (prt is not None and f"{lemma} {prt.lower_}" in lex["expulsion_particles"]):
+                etype = "withdrawal"  # "drove them out", "were pushed back": the expelled side withdraws
+                tokens.append(split if split is not None else prt)
+            elif prt is not None and f"{lemma} {prt.lower_}" in particles:
                 etype = particles[f"{lemma} {prt.lower_}"]
                 tokens.append(prt)
             elif lemma == "run" and prt is not None and prt.lower_ == "away":
                 etype = "withdrawal"
                 tokens.append(prt)
+            elif lemma in lex["expulsion_verbs"]:
+                etype = "withdrawal"
             elif lemma in verbs:
                 etype = verbs[lemma]
             elif lemma in needing_place:
@@ -191,10 +199,23 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                         token.dep_ == "nsubj" and head.lemma_.lower() in ("begin", "start", "continue", "gather")
                     ):
                         etype = light_nouns.get(low) or light_nouns.get(lemma)
+        if etype and _inside_name(token):
+            etype = None  # "Ta'ang National Liberation Army", "Operation Strike": part of a name
+        if etype and token.lower_ == "advance" and token.dep_ == "pobj" and token.head.lower_ == "in" \
+                and not any(c.dep_ == "det" for c in token.children):
+            etype = None  # "informed in advance"
         if etype:
             found.append((etype, token, tokens))
     found.sort(key=lambda f: f[1].i)
     return found
+
+
+def _inside_name(token: Token) -> bool:
+    """A trigger word that is part of a proper name, not an event."""
+    if token.ent_type_ in ("ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "NORP", "FAC"):
+        return True
+    return token.pos_ == "PROPN" and token.text[:1].isupper() and not token.is_sent_start \
+        and any(n.pos_ == "PROPN" for n in (token.nbor(-1), token.nbor(1) if token.i + 1 < len(token.doc) else token))
 
 
 def _donor(noun: Token) -> str | None:
@@ -222,8 +243,37 @@ def _nominal(token: Token) -> bool:
         token.lower_ in lex["nouns"] and token.lemma_.lower() not in lex["verbs"])
 
 
+def _expelled(trigger: Token) -> Span | None:
+    """Who withdrew in "Y drove X out" / "X was pushed back by Y" / "before being pushed back"."""
+    obj = _object(trigger)
+    if obj is not None and not any(c.dep_ == "nsubjpass" for c in trigger.children):
+        return _phrase(obj)
+    subj = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
+    if subj is not None:
+        return _phrase(subj)
+    token = trigger
+    for _ in range(4):  # "seized parts of Gondar before being pushed back": the clause's subject
+        if token.head.i == token.i:
+            break
+        token = token.head
+        subj = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and token.pos_ in ("VERB", "AUX"):
+            return _phrase(subj)
+    return None
+
+
+def _is_expulsion(trigger: Token) -> bool:
+    lex = _lex()
+    lemma = trigger.lemma_.lower()
+    return lemma in lex["expulsion_verbs"] or any(
+        c.dep_ in ("prt", "advmod", "prep") and f"{lemma} {c.lower_}" in lex["expulsion_particles"]
+        for c in trigger.children)
+
+
 def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
+    if trigger.pos_ in ("VERB", "AUX") and _is_expulsion(trigger):
+        return _expelled(trigger)
     token = trigger
     if _nominal(token):
         for child in token.children:
@@ -250,6 +300,8 @@ def _actor(trigger: Token) -> Span | None:
                 return token.doc[child.i: child.i + 1]  # "army drone strikes": the army did it
         # object of a light verb: the verb's subject did it
         head = token.head
+        if token.dep_ == "dobj" and head.lemma_.lower() in _lex()["reaction_verbs"]:
+            return None  # "Iran's spokesman condemned the strikes": Iran did not strike
         if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
             token = head.head if token.dep_ == "pobj" else head
         else:
@@ -306,13 +358,26 @@ def _side_of_actor(actor: Span | None) -> str | None:
     if root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
         return _antecedent_side(actor)
     if root.lemma_.lower() in _lex()["anaphoric_actor_heads"] or root.lower_ in _lex()["anaphoric_actor_heads"]:
-        return _definite_side(actor)  # "the army" after "the Sudanese army"
+        side = _definite_side(actor)  # "the army" after "the Sudanese army"
+        if side:
+            return side
+    if _definite_group(actor):
+        return _last_group_before(actor)  # "the group's fighters", "the alliance", "the militants"
     if root.dep_ == "dobj" and root.head.pos_ == "VERB":
         # "he had ordered troops to withdraw": unmarked troops are the orderer's own
         subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.i != root.i:
             return _side_of_actor(_phrase(subj))
     return None
+
+
+def _definite_group(actor: Span) -> bool:
+    """ "the group", "the group's fighters", "the alliance": a definite generic name for an armed group."""
+    heads = set(_lex()["group_anaphora_heads"])
+    for t in actor:
+        if (t.lemma_.lower() in heads or t.lower_ in heads) and any(c.lower_ in ("the", "this") for c in t.children):
+            return True
+    return False
 
 
 def _last_group_before(actor: Span) -> str | None:
@@ -494,15 +559,18 @@ def _nearest_place(trigger: Token, place_at: dict[int, Place], actor: Span | Non
 
 
 def _anaphoric_place(trigger: Token, places: list[Place], sentence: int) -> Place | None:
-    """ "in the area", "there", "the city": the last place of the previous sentences."""
+    """ "in the area", "there", "the city": the last place named before it."""
     for t in trigger.subtree:
         kind = ANAPHORA.get(t.lower_, "none")
         if kind == "none":
             continue
         if not any(c.lower_ in ("the", "this", "that") for c in t.children):
             continue
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children):
+            return None  # "the town of Nawnghkio": named, not a reference back
         for p in reversed(places):
-            if p.sentence < sentence and (kind is None or p.kind in ("city", "village")) and p.kind != "country":
+            earlier = p.sentence < sentence or (p.sentence == sentence and p.end <= t.idx)
+            if earlier and (kind is None or p.kind in ("city", "village")) and p.kind != "country":
                 return p
     return None
 
@@ -553,9 +621,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
                 type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
                 actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
-                victim_side=_side_of_actor(actor) if victim else None,
+                victim_side=_side_of_actor(actor) if victim else None, victim=victim,
             ))
-    _fill_sides(detected)
+    _fill_sides(detected, theatre_of(places))
     return detected
 
 
@@ -591,14 +659,59 @@ def _victim(trigger: Token) -> bool:
     return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in victim_verbs
 
 
-def _fill_sides(detected: list[Detected]) -> None:
-    """An event whose actor names no side takes it from the last event of its type."""
+def _names_someone(actor: Span | None) -> bool:
+    """An actor phrase that names a party of its own ("four Royal Air Force jets", "Gang members"),
+    not a bare pronoun or a generic armed noun ("the troops", "they")."""
+    if actor is None:
+        return False
+    root = actor.root
+    if root.pos_ == "PRON":
+        return False
+    lemma = root.lemma_.lower()
+    generic = lemma in _lex()["armed_actor_heads"] or lemma in _lex()["anaphoric_actor_heads"]
+    return not generic or any(t.pos_ == "PROPN" for t in actor)
+
+
+def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
+    """An event whose actor names no side takes it from the attack it belongs to (casualties of
+    a strike in the same sentence), a state institution ("the army", "the junta") the theatre's
+    country, and otherwise a pronoun or bare armed noun the last event of its type."""
+    by_sentence: dict[int, list[Detected]] = {}
+    for d in detected:
+        by_sentence.setdefault(d.sentence, []).append(d)
     last: dict[str, str] = {}
     for d in detected:
+        if d.actor is not None and theatre and _state_institution(d.actor):
+            if d.victim and not d.victim_side:
+                d.victim_side = theatre  # "the army denied losing any soldiers"
+            elif not d.victim and not d.actor_side:
+                d.actor_side = theatre
+        if not d.actor_side and d.type == "casualties" and not d.victim_side:
+            attack = next((o for o in by_sentence[d.sentence] if o.type == "attack" and o.actor_side), None)
+            if attack is not None:
+                d.actor_side = attack.actor_side
         if d.actor_side:
             last[d.type] = d.actor_side
-        elif d.type in last:
+        elif d.type in last and not _names_someone(d.actor):
             d.actor_side = last[d.type]
+
+
+def _state_institution(actor: Span) -> bool:
+    """ "the army", "government forces", "the junta", "police": the state where the war is."""
+    words = {t.lemma_.lower() for t in actor} | {t.lower_ for t in actor}
+    heads = _lex()["state_institution_heads"]
+    return actor.root.lemma_.lower() in heads or actor.root.lower_ in heads or (
+        bool(words & {"government", "federal", "national", "state"}) and actor.root.lemma_.lower() in
+        _lex()["armed_actor_heads"])
+
+
+def theatre_of(places: list[Place]) -> str | None:
+    """The country most of an article's places are in, if one clearly dominates."""
+    countries = Counter(p.country for p in places if p.country)
+    if not countries:
+        return None
+    (top, n), *rest = countries.most_common()
+    return top if n >= 2 and (not rest or n >= 2 * rest[0][1]) else None
 
 
 def target_side(actor_side: str | None, sides: Counter[str]) -> str | None:
