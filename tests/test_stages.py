@@ -379,3 +379,45 @@ def test_a_reaction_verb_subject_is_not_the_actor(run):
 def test_the_city_refers_back_within_its_sentence(run):
     text = "Residents of Hodeidah said the strikes had hit the city's airport."
     assert all(place == "Hodeidah" for t, _, place in _event_rows(run, text, "2024-01-12") if t == "attack")
+
+
+def _claim_rows(run, text, published="2024-08-05"):
+    result = run(text, published=published)
+    article = result.articles[0]
+    return [(article.source(c.source).name, article.source(c.source).kind, article.source(c.source).side, c.certainty)
+            for c in result.claims]
+
+
+def test_state_sources_speak_for_the_theatre_country(run):
+    text = ("Rebels seized Lashio in northern Shan State on Saturday, the junta said.\n"
+            "Fighting continued near Hsipaw and Mandalay, a local administrator said.\n"
+            "A Western diplomat in Yangon said the army was overstretched.")
+    rows = _claim_rows(run, text)
+    assert ("The junta", "official", "MM", "reported") in rows
+    assert ("a local administrator", "official", "MM", "reported") in rows
+    assert all(side != "MM" for name, _, side, _ in rows if "diplomat" in name)
+
+
+def test_an_outlet_unable_to_verify_makes_no_claim(run):
+    text = ("Videos posted on social media appeared to show fighters in the town.\n"
+            "Reuters could not independently verify the videos.")
+    assert [name for name, *_ in _claim_rows(run, text)] == ["Videos"]
+
+
+def test_a_named_apposition_is_the_source(run):
+    text = "A prominent Russian military blogger, Yuri Podolyaka, wrote that Ukrainian units had pushed toward Sudzha."
+    assert _claim_rows(run, text, "2024-08-15") == [("Yuri Podolyaka", "blogger", "RU", "reported")]
+
+
+def test_people_sharing_a_surname_are_not_merged(run):
+    text = ("Police spokesman Major Abdullahi Nur said the airport was hit.\n"
+            "Defence Minister Abdulkadir Mohamed Nur said the army would retake the town.")
+    names = [name for name, *_ in _claim_rows(run, text, "2025-04-17")]
+    assert names == ["Abdullahi Nur", "Abdulkadir Mohamed Nur"]
+
+
+def test_a_backed_group_as_source_is_the_group(run):
+    text = ("Hezbollah fighters clashed with Israeli troops near Odaisseh on Wednesday.\n"
+            "The Iran-backed group said it had forced the soldiers to retreat.")
+    rows = _claim_rows(run, text, "2024-10-02")
+    assert rows == [("The Iran-backed group", "military", "HEZBOLLAH", "reported")]

@@ -182,8 +182,11 @@ def _certainty(base: str, cue: Token, source: Span, content: tuple[int, int] | N
         return "unconfirmed"
     if base == "denied":
         return base
-    if _pattern("unconfirmed_hedges").search(source.text):
-        return "unconfirmed"
+    head = source.root
+    around = text[min(source.start_char, head.left_edge.idx):
+                  max(source.end_char, head.right_edge.idx + len(head.right_edge.text))]
+    if _pattern("unconfirmed_hedges").search(around):
+        return "unconfirmed"  # "a post ... that the BBC was unable to verify"
     if base == "confirmed":
         return base
     clause = text[content[0]:content[1]] if content else ""
@@ -230,6 +233,18 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 
 
 RAISING_VERBS = {"appear", "seem"}
+
+
+def _named_apposition(head: Token) -> Token:
+    """ "A prominent Russian military blogger, Yuri Podolyaka, wrote": the name is the source
+    (GOLD.md: the shortest phrase naming it); the description stays as its description."""
+    if head.ent_type_ == "PERSON":
+        return head
+    for child in head.children:
+        if child.dep_ == "appos" and child.i > head.i and child.ent_type_ == "PERSON" \
+                and head.doc[child.left_edge.i - 1].text == ",":
+            return child
+    return head
 
 
 def _stolen_subject(verb: Token, subject: Token) -> Token:
@@ -365,6 +380,9 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                     and token.dep_ not in ("amod",):
                 if lemma == "describe" and not any(c.lower_ == "as" for c in token.children):
                     continue
+                if _negated(token) and (lemma in cues["verification_verbs"] or any(
+                        c.lower_ == "independently" for c in token.children)):
+                    continue  # "AFP could not independently verify the figures": a hedge, not a claim
                 subject, passive = _subject(token)
                 if subject is None:
                     continue
@@ -406,6 +424,7 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 if token.dep_ == "xcomp" and token.head.lemma_.lower() in RAISING_VERBS:
                     base = "unconfirmed"  # "appeared to show", "seemed to confirm"
                 for head in _conjuncts(subject):
+                    head = _named_apposition(head)
                     phrase = source_phrase(head)
                     if phrase is None:
                         continue

@@ -47,7 +47,7 @@ def analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
     places = extract_places(doc, gazetteer=gazetteer, sentences=sentences)
 
     attributions = claims_stage.find_attributions(doc, sentences, sentence_of)
-    sources, source_ids = sources_stage.resolve_sources(attributions)
+    sources, source_ids = sources_stage.resolve_sources(attributions, theatre=events_stage.theatre_of(places))
     claims = claims_stage.make_claims(attributions, source_ids)
 
     detected = events_stage.detect_events(doc, places, sentence_of)

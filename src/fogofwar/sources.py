@@ -33,7 +33,7 @@ def _kind_rules() -> list[tuple[str, re.Pattern[str]]]:
         alternatives = []
         for phrase in sorted(phrases, key=len, reverse=True):
             p = re.escape(phrase.strip())
-            alternatives.append(p + (r"" if phrase.endswith(" ") else r"(?:s|es)?\b"))
+            alternatives.append(p + (r"(?:s|es)?\b" if phrase[-1:].isalnum() else r""))  # "u.n." ends in a dot
         rules.append((rule["kind"], re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + ")", re.I)))
     return rules
 
@@ -121,8 +121,11 @@ def _anonymous(span: Span) -> bool:
     return _person(span) is None and span.root.lower_ in heads and not any(t.ent_type_ == "ORG" for t in span)
 
 
-def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list[str]]:
-    """Merge the attributions' source phrases into sources; return them and each attribution's source id."""
+def resolve_sources(attributions: list[Attribution], theatre: str | None = None) -> tuple[list[Source], list[str]]:
+    """Merge the attributions' source phrases into sources; return them and each attribution's source id.
+
+    ``theatre`` is the country the article's places are in: an army, a junta, a governor or "a
+    security source" that names no side speaks for that country's state."""
     sources: list[Source] = []
     texts: list[list[str]] = []  # every phrase and description seen for a source
     ids: list[str] = []
@@ -143,6 +146,8 @@ def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list
         elif person:
             surname = person.split()[-1].lower()
             index = by_surname.get(surname)
+            if index is not None and not _same_person(person, sources[index].person):
+                index = None  # "Abdullahi Nur" and "Abdulkadir Mohamed Nur" are two people
         elif len(span) == 1 and span.root.pos_ == "PROPN" and span.root.lower_ in by_surname:
             index = by_surname[span.root.lower_]  # "Volker" after "Kurt Volker"
         elif key in by_key:
@@ -150,6 +155,10 @@ def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list
         if index is None:
             kind = _span_kind(span, a.description)
             side = lexicon.side_of_text(span.text) or lexicon.side_of_text(a.description)
+            if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span):
+                side = _last_group_before(span) or side  # "The Iran-backed group said", "the group confirmed"
+            if side in lexicon.non_state_codes() and kind in ("organization", "other"):
+                kind = "military"  # an armed group speaking as such
             sources.append(Source(
                 id=f"s{len(sources) + 1}", name=person or _display(span), mentions=[],
                 kind=kind, side=side, person=person, anonymous=_anonymous(span),
@@ -158,6 +167,8 @@ def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list
             index = len(sources) - 1
             if side is None:
                 sources[index].side = _inherited_side(a, attributions, sources, ids)
+            if sources[index].side is None and theatre and _speaks_for_state(sources[index], span, a.description):
+                sources[index].side = theatre
         src = sources[index]
         if src.kind == "other" and a.description:
             src.kind = _span_kind(span, a.description)  # "Syrskyi, who was appointed commander-in-chief"
@@ -170,6 +181,42 @@ def resolve_sources(attributions: list[Attribution]) -> tuple[list[Source], list
             by_surname.setdefault(person.split()[-1].lower(), index)
         ids.append(src.id)
     return sources, ids
+
+
+def _generic_group(span: Span) -> bool:
+    heads = set(lexicon.load("events.json")["group_anaphora_heads"])
+    return span.root.lemma_.lower() in heads and any(t.lower_ in ("the", "this") for t in span) \
+        and not any(t.pos_ == "PROPN" and t.nbor(1).text != "-" for t in span if t.i + 1 < len(t.doc))
+    # "The White Helmets rescue group" names itself; "the Iran-backed group" does not
+
+
+def _last_group_before(span: Span) -> str | None:
+    """The armed group named last in the three sentences before a phrase."""
+    doc = span.doc
+    sents = list(doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start <= span.start < s.end), 0)
+    start = sents[max(0, index - 3)].start_char
+    groups = lexicon.non_state_codes()
+    found = [s for s in lexicon.sides_in_text(doc.text[start:span.start_char]) if s in groups]
+    return found[-1] if found else None
+
+
+def _same_person(name: str, known: str | None) -> bool:
+    """Two names of one person: one is the surname alone, or their first names agree."""
+    if not known:
+        return True
+    a, b = name.lower().split(), known.lower().split()
+    return len(a) == 1 or len(b) == 1 or a[0] == b[0]
+
+
+def _speaks_for_state(source: Source, span: Span, description: str) -> bool:
+    """An official or military source of the state where the war is ("the army", "the junta",
+    "a local administrator"), not a foreign diplomat or a group's spokesman."""
+    if source.kind not in ("military", "official"):
+        return False
+    words = {w.strip(".,'’").lower() for w in (span.text + " " + description).split()}
+    data = lexicon.load("source_kinds.json")
+    return not words & set(data["foreign_roles"]) and not words & {c.lower() for c in lexicon.non_state_codes()}
 
 
 def _display(span: Span) -> str:
