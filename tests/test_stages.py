@@ -421,3 +421,10 @@ def test_a_backed_group_as_source_is_the_group(run):
             "The Iran-backed group said it had forced the soldiers to retreat.")
     rows = _claim_rows(run, text, "2024-10-02")
     assert rows == [("The Iran-backed group", "military", "HEZBOLLAH", "reported")]
+
+
+def test_negated_event_nouns(run):
+    text = ("Al Shabaab fired mortar rounds at the airport in Mogadishu, but no casualties were reported.\n"
+            "The authorities have not published a death toll.")
+    result = run(text, published="2025-04-17")
+    assert [e.type for e in result.events if e.modality == "asserted"] == ["attack"]
