@@ -61,9 +61,10 @@ def _modality(trigger: Token) -> str:
     by_lemma = {lemma: mode for mode, lemmas in lex.items() if mode not in ("hypothetical", "negated") for lemma in lemmas}
     token = trigger
     if trigger.pos_ in ("NOUN", "PROPN"):
-        if any(c.dep_ in ("det", "neg") and c.lower_ == "no" for c in trigger.children):
+        noun = trigger.head if trigger.dep_ == "compound" else trigger  # "death toll"
+        if any(c.dep_ in ("det", "neg") and c.lower_ == "no" for c in noun.children):
             return "negated"  # "no casualties were reported"
-        if trigger.dep_ in ("dobj", "nsubjpass") and _has_neg(trigger.head):
+        if noun.dep_ in ("dobj", "nsubjpass") and _has_neg(noun.head):
             return "negated"  # "the authorities have not published a death toll"
     for _ in range(4):
         if _has_neg(token):
