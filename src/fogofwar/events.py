@@ -165,7 +165,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 etype = verbs[lemma]
             elif lemma in needing_place:
                 obj = _object(token)
-                args = ([obj] if obj is not None else []) + _pobj_of(token, {"of", "into"})
+                passive_subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+                args = ([obj] if obj is not None else []) + _pobj_of(token, {"of", "into"}) + (
+                    [passive_subject] if passive_subject is not None else [])  # "the town has been cleared"
                 if any(_is_place_like(a, place_tokens) for a in args):
                     etype = needing_place[lemma]
                 elif lemma in lex["victim_verbs"] and obj is not None and (
