@@ -428,3 +428,15 @@ def test_negated_event_nouns(run):
             "The authorities have not published a death toll.")
     result = run(text, published="2025-04-17")
     assert [e.type for e in result.events if e.modality == "asserted"] == ["attack"]
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("The MNDAA said its fighters had taken full control of Lashio on Saturday.", "capture"),
+    ("Footage appeared to show fighters setting fire to a presidential aircraft at the airport in Bamako.", "attack"),
+    ("Its fighters detonated explosives against an Israeli force near Maroun al-Ras.", "attack"),
+    ("Explosions were heard in the capital, Sanaa, early on Friday.", "attack"),
+    ("Putin called the incursion into Kursk Oblast a large-scale provocation.", "advance"),
+])
+def test_more_trigger_forms(run, text, etype):
+    result = run(text, published="2024-09-18")
+    assert etype in [e.type for e in result.events if e.modality == "asserted"]

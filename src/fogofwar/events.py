@@ -83,8 +83,10 @@ def _modality(trigger: Token) -> str:
             lemma = head.lemma_.lower()
             if lemma in by_lemma:
                 return by_lemma[lemma]
-            if lemma in ("call", "urge", "ask", "request", "appeal"):
-                return "requested"
+            if lemma in ("call", "urge", "ask", "request", "appeal") and not (
+                    lemma == "call" and (any(c.dep_ == "oprd" for c in head.children)
+                                         or sum(c.dep_ == "dobj" for c in head.children) > 1)):
+                return "requested"  # not "called the incursion a provocation": naming
             if token.dep_ in ("xcomp", "pcomp", "advcl"):
                 token = head
                 continue
@@ -126,16 +128,14 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
     used: set[int] = set()
 
     # multi-word phrases over lemmas: "take control of", "go on the offensive"
-    lemmas = [t.lemma_.lower() for t in doc]
     for words, etype in phrases:
-        n = len(words)
-        for i in range(len(doc) - n + 1):
-            if lemmas[i:i + n] == words or [t.lower_ for t in doc[i:i + n]] == words:
-                if any(j in used for j in range(i, i + n)):
-                    continue
-                if etype:
-                    found.append((etype, doc[i], list(doc[i:i + n])))
-                used.update(range(i, i + n))
+        for i in range(len(doc)):
+            span = _phrase_at(doc, i, words)
+            if span is None or any(j in used for j in span):
+                continue
+            if etype:
+                found.append((etype, doc[i], [doc[j] for j in span]))
+            used.update(span)
     irregular = lexicon.load("irregular_verbs.json")["forms"]
     for token in doc:
         if token.i in used:
@@ -216,6 +216,25 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             found.append((etype, token, tokens))
     found.sort(key=lambda f: f[1].i)
     return found
+
+
+def _phrase_at(doc: Doc, i: int, words: list[str]) -> list[int] | None:
+    """Token indices of a trigger phrase starting at i, by lemma or form; one adjective or adverb
+    may sit inside it ("taken full control of", "took effective control of")."""
+    at, out = i, []
+    for k, word in enumerate(words):
+        if at >= len(doc):
+            return None
+        t = doc[at]
+        if k > 0 and t.lemma_.lower() != word and t.lower_ != word and t.pos_ in ("ADJ", "ADV") \
+                and at + 1 < len(doc) and (doc[at + 1].lemma_.lower() == word or doc[at + 1].lower_ == word):
+            at += 1
+            t = doc[at]
+        if t.lemma_.lower() != word and t.lower_ != word:
+            return None
+        out.append(at)
+        at += 1
+    return out
 
 
 def _inside_name(token: Token) -> bool:
