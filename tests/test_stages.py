@@ -440,3 +440,13 @@ def test_negated_event_nouns(run):
 def test_more_trigger_forms(run, text, etype):
     result = run(text, published="2024-09-18")
     assert etype in [e.type for e in result.events if e.modality == "asserted"]
+
+
+def test_sides_from_earlier_mentions_and_the_state(run):
+    text = ("The United States and Britain launched strikes against Houthi targets in Yemen on Friday.\n"
+            "Residents in Hodeidah and Sanaa said the strikes hit the airport.\n"
+            "An ethnic armed group in Myanmar seized Lashio, while military aircraft bombed Hsipaw and Lashio.")
+    result = run(text, published="2024-01-12")
+    sides = [(e.sentence, e.type, e.actor_side) for e in result.events if e.modality == "asserted"]
+    assert (1, "attack", "US") in sides  # "the strikes": the strikes of the sentence before
+    assert (2, "capture", "MM") not in sides  # "in Myanmar" says where the group is, not whose it is

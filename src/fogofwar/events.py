@@ -379,7 +379,10 @@ def _side_of_actor(actor: Span | None) -> str | None:
         named = _last_group_before(actor)
         if named:
             return named
-    side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(actor.text)
+    located = {t.i for c in root.children if c.dep_ == "prep" and c.lower_ in ("in", "inside", "near")
+               for t in c.subtree}  # "an ethnic armed group in Myanmar": where, not whose
+    own_text = " ".join(t.text for t in actor if t.i not in located)
+    side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(own_text)
     if side:
         return side
     if root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
@@ -432,8 +435,12 @@ def _definite_side(actor: Span) -> str | None:
     """Side of "the army" / "the rebels": the last earlier phrase with the same head that names a side."""
     root = actor.root
     lemma = root.lemma_.lower()
+    same = {lemma}
+    for group in _lex()["actor_synonyms"]:
+        if lemma in group:
+            same = set(group)  # "the soldiers" after "Israeli troops"
     for t in reversed(list(actor.doc[: root.i])):
-        if t.lemma_.lower() == lemma and t.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if t.lemma_.lower() in same and t.pos_ in ("NOUN", "PROPN", "ADJ"):
             span = actor.doc[min(c.i for c in t.subtree if c.i <= t.i): t.i + 1]
             side = lexicon.preferred_side(span.text)
             if side:
@@ -717,19 +724,56 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             attack = next((o for o in by_sentence[d.sentence] if o.type == "attack" and o.actor_side), None)
             if attack is not None:
                 d.actor_side = attack.actor_side
+        if not d.actor_side and d.actor is not None and theatre and not d.victim:
+            owner = _possessor_antecedent(d.actor)
+            if owner is not None and _state_institution(owner):
+                d.actor_side = theatre  # "The military ... said its troops withdrew"
+        if not d.actor_side and not _names_someone(d.actor):
+            d.actor_side = _earlier_mention_side(d, detected)
         if d.actor_side:
             last[d.type] = d.actor_side
         elif d.type in last and not _names_someone(d.actor):
             d.actor_side = last[d.type]
 
 
+def _earlier_mention_side(d: Detected, detected: list[Detected]) -> str | None:
+    """The side of an earlier mention of the same event: the same type at the same place
+    ("the fall of Lashio"), or a definite noun repeating an earlier trigger ("the strikes")."""
+    earlier = [o for o in detected if o.trigger.i < d.trigger.i and o.actor_side and o.type == d.type]
+    if d.place is not None:
+        same_place = [o for o in earlier if o.place is d.place]
+        if same_place:
+            return same_place[-1].actor_side
+    trigger = d.trigger
+    if trigger.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("the", "these", "those", "this") for c in trigger.children):
+        lemma = trigger.lemma_.lower()
+        same_word = [o for o in earlier if o.trigger.lemma_.lower() == lemma]
+        if same_word:
+            return same_word[-1].actor_side
+    return None
+
+
+def _possessor_antecedent(actor: Span) -> Span | None:
+    """The subject an "its"/"their" in the actor phrase points back to, in the same sentence."""
+    if not any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
+        return None
+    sent = actor.sent
+    for token in reversed(list(sent.doc[sent.start: actor.start])):
+        if token.dep_ in SUBJECT_DEPS and token.pos_ in ("NOUN", "PROPN"):
+            return _phrase(token)
+    return None
+
+
 def _state_institution(actor: Span) -> bool:
-    """ "the army", "government forces", "the junta", "police": the state where the war is."""
+    """ "the army", "government forces", "the junta", "police", "military aircraft": the state
+    where the war is."""
     words = {t.lemma_.lower() for t in actor} | {t.lower_ for t in actor}
-    heads = _lex()["state_institution_heads"]
-    return actor.root.lemma_.lower() in heads or actor.root.lower_ in heads or (
-        bool(words & {"government", "federal", "national", "state"}) and actor.root.lemma_.lower() in
-        _lex()["armed_actor_heads"])
+    lex = _lex()
+    heads = lex["state_institution_heads"]
+    root = actor.root.lemma_.lower()
+    return root in heads or actor.root.lower_ in heads or (
+        bool(words & {"government", "federal", "national", "state"}) and root in lex["armed_actor_heads"]) or (
+        bool(words & {"military", "army", "government", "junta", "regime"}) and root in lex["weapon_heads"])
 
 
 def theatre_of(places: list[Place]) -> str | None:
