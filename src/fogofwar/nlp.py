@@ -8,11 +8,15 @@ start (the parser keeps boundaries that are already set).
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Iterator
 
+import numpy
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,14 +28,22 @@ NEWLINE = re.compile(r"\n")
 
 @Language.component("fogofwar_newline_boundaries")
 def newline_boundaries(doc: Doc) -> Doc:
-    """Make every line break a sentence boundary (and never split inside a token)."""
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        prev = doc[i - 1]
-        if "\n" in prev.text_with_ws[len(prev.text):] or "\n" in prev.text:
-            token.is_sent_start = True
+    """Make every line break a sentence boundary (and never split inside a token).
+
+    The token after a line break is the first token that starts after it, so the
+    breaks are found in the text and their tokens by binary search over the token
+    offsets (not by a pass over every token).
+    """
+    if not len(doc):
+        return doc
+    doc[0].is_sent_start = True
+    text = text_of(doc)
+    breaks = [m.start() for m in NEWLINE.finditer(text)]
+    if breaks:
+        starts = doc.to_array(IDX)
+        for i in sorted(set(numpy.searchsorted(starts, breaks, side="right").tolist())):
+            if 0 < i < len(doc):
+                doc[i].is_sent_start = True
     return doc
 
 
@@ -54,6 +66,29 @@ def load_nlp(model: str | None = None) -> Language:
     if "fogofwar_newline_boundaries" not in nlp.pipe_names:
         nlp.add_pipe("fogofwar_newline_boundaries", before="parser")
     return nlp
+
+
+@contextlib.contextmanager
+def cached_sentences(doc: Doc) -> Iterator[Doc]:
+    """While the stages run, ``doc.sents`` and ``span.sent`` come from one list made up front.
+
+    spaCy rebuilds every sentence span on each ``doc.sents`` and walks the tokens
+    on each ``token.sent``; the stages ask many times per document. The list is
+    spaCy's own ``doc.sents``; a span's sentence is the one its first token is in,
+    as in spaCy. The hooks are removed afterwards.
+    """
+    if not len(doc) or "sents" in doc.user_hooks:
+        yield doc
+        return
+    sents = list(doc.sents)
+    starts = [s.start for s in sents]
+    doc.user_hooks["sents"] = lambda _doc: iter(sents)
+    doc.user_span_hooks["sent"] = lambda span: sents[max(0, bisect.bisect_right(starts, span.start) - 1)]
+    try:
+        yield doc
+    finally:
+        doc.user_hooks.pop("sents", None)
+        doc.user_span_hooks.pop("sent", None)
 
 
 def text_of(doc: Doc) -> str:
@@ -95,10 +130,7 @@ def sentences_of(doc: Doc) -> list[Sentence]:
 def sentence_index(doc: Doc, sentences: list[Sentence] | None = None) -> list[int]:
     """Per token, the index of its sentence record (stages look this up often)."""
     sentences = sentences if sentences is not None else sentences_of(doc)
-    index = [0] * len(doc)
-    k = 0
-    for token in doc:
-        while k + 1 < len(sentences) and token.idx >= sentences[k + 1].start:
-            k += 1
-        index[token.i] = k
-    return index
+    if len(sentences) < 2:
+        return [0] * len(doc)
+    # the last sentence that starts at or before the token (the first one for tokens before it)
+    return numpy.searchsorted([s.start for s in sentences[1:]], doc.to_array(IDX), side="right").tolist()

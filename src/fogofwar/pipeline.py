@@ -13,6 +13,8 @@ import datetime as dt
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+import numpy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,24 +24,25 @@ from fogofwar import sources as sources_stage
 from fogofwar import stories as stories_stage
 from fogofwar import when
 from fogofwar.models import Article, ArticleResult, ErrorRecord, Result
-from fogofwar.nlp import load_nlp, sentence_index, sentences_of, text_of
+from fogofwar.nlp import NEWLINE, cached_sentences, load_nlp, sentence_index, sentences_of, text_of
 
 
 def _line_index(doc: Doc) -> list[int]:
-    """Per token, the 0-based line of the text it starts on."""
-    out = []
-    line = 0
-    pos = 0
+    """Per token, the 0-based line of the text it starts on (line breaks before its offset, by binary search)."""
     text = text_of(doc)
-    for token in doc:
-        line += text.count("\n", pos, token.idx)
-        pos = token.idx
-        out.append(line)
-    return out
+    breaks = [m.start() for m in NEWLINE.finditer(text)]
+    if not breaks:
+        return [0] * len(doc)
+    return numpy.searchsorted(breaks, doc.to_array(IDX), side="left").tolist()
 
 
 def analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
-    """Run every stage on one parsed article."""
+    """Run every stage on one parsed article (its sentences computed once for all stages)."""
+    with cached_sentences(doc):
+        return _analyze_doc(article, doc, gazetteer)
+
+
+def _analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
     from fogofwar.places import extract_places
 
     sentences = sentences_of(doc)
@@ -80,16 +83,35 @@ def _inherit_dates(events, places) -> None:
 
 
 def _link(attributions, claims, detected, owner, events) -> None:
-    """Link each claim to the events its content carries (or the previous sentence's, for "This claim")."""
+    """Link each claim to the events its content carries (or the previous sentence's, for "This claim").
+
+    Per trigger, its sentence and its ancestors are looked up once (not once per claim).
+    """
     by_id = {e.id: e for e in events}
+    sent_of: list[int] | None = None
+    lineage: dict[int, set[int]] = {}
+
+    def sentence(token) -> int:
+        nonlocal sent_of
+        if sent_of is None:
+            sent_of = [0] * len(token.doc)
+            for k, sent in enumerate(token.doc.sents):
+                sent_of[sent.start:sent.end] = [k] * (sent.end - sent.start)
+        return sent_of[token.i]
+
+    def ancestors(token) -> set[int]:
+        if token.i not in lineage:
+            lineage[token.i] = {token.i, *(a.i for a in token.ancestors)}
+        return lineage[token.i]
+
     for attribution, claim in zip(attributions, claims):
         linked: list[str] = []
+        anchor = attribution.anchor
         for d, index in zip(detected, owner):
             t = d.trigger
             inside = (
                 attribution.content is not None and attribution.content[0] <= t.idx < attribution.content[1]
-            ) or (attribution.anchor is not None and t.sent == attribution.anchor.sent
-                  and attribution.anchor in [t] + list(t.ancestors))
+            ) or (anchor is not None and sentence(t) == sentence(anchor) and anchor.i in ancestors(t))
             if attribution.points_back and d.sentence == attribution.sentence - 1:
                 inside = True
             if not inside and claim.cue in ("according to",) and d.sentence == attribution.sentence:
