@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 EVAL_MIN := --min places_f1=1.0 --min places_acc161=1.0 --min places_acc25=1.0 --min claims_f1=1.0 --min claims_kind_acc=1.0 --min claims_side_acc=1.0 --min claims_certainty_acc=1.0 --min events_f1=1.0 --min events_actor_side_acc=1.0 --min events_date_acc=1.0
 
-.PHONY: venv demo test eval clean
+.PHONY: venv sysdeps demo test eval bench loadtest clean
 
 $(BIN)/fogofwar: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,19 @@ $(BIN)/fogofwar: pyproject.toml
 
 venv: $(BIN)/fogofwar
 
+# System packages the tests use for real: Chromium (browser tests), PostgreSQL (store and API tests),
+# a Java runtime (Spark). Installed with apt-get only when missing.
+sysdeps:
+	@need=""; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	command -v java >/dev/null 2>&1 || need="$$need default-jre-headless"; \
+	if [ -n "$$need" ]; then \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "apt-get install:$$need"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$need; \
+	fi
+
 demo: venv
 	mkdir -p out
 	$(BIN)/fogofwar gazetteer build
@@ -25,9 +38,9 @@ demo: venv
 	@echo
 	@echo "Wrote out/result.json, out/report.md, out/events.geojson, out/events.csv"
 
-test: venv
+test: venv sysdeps
 	$(BIN)/fogofwar gazetteer build
-	$(BIN)/python -m pytest -q
+	CI=$${CI:-1} $(BIN)/python -m pytest -q
 	@if [ -d "$(SHARED)/dev" ]; then \
 		$(BIN)/fogofwar eval $(SHARED)/dev $(EVAL_MIN); \
 	else \
@@ -36,6 +49,13 @@ test: venv
 
 eval: venv
 	$(BIN)/fogofwar eval $(SHARED)/dev --per-file
+
+bench: venv
+	$(BIN)/fogofwar bench --articles 1000
+	$(BIN)/fogofwar bench places --dev $(SHARED)/dev --lgl $(SHARED)/bench/geo/lgl.xml
+
+loadtest: venv
+	$(BIN)/python -m fogofwar.api.loadtest --seconds 10
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
