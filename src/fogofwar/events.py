@@ -128,9 +128,17 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
     used: set[int] = set()
 
     # multi-word phrases over lemmas: "take control of", "go on the offensive"
+    lemmas = [t.lemma_.lower() for t in doc]
+    lowers = [t.lower_ for t in doc]
+    pos = [t.pos_ for t in doc]
+    starts: dict[str, list[int]] = {}
+    for i, (lemma, low) in enumerate(zip(lemmas, lowers)):
+        starts.setdefault(lemma, []).append(i)
+        if low != lemma:
+            starts.setdefault(low, []).append(i)
     for words, etype in phrases:
-        for i in range(len(doc)):
-            span = _phrase_at(doc, i, words)
+        for i in starts.get(words[0], ()):
+            span = _phrase_at(lemmas, lowers, pos, i, words)
             if span is None or any(j in used for j in span):
                 continue
             if etype:
@@ -218,19 +226,18 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
     return found
 
 
-def _phrase_at(doc: Doc, i: int, words: list[str]) -> list[int] | None:
+def _phrase_at(lemmas: list[str], lowers: list[str], pos: list[str], i: int, words: list[str]) -> list[int] | None:
     """Token indices of a trigger phrase starting at i, by lemma or form; one adjective or adverb
     may sit inside it ("taken full control of", "took effective control of")."""
+    n = len(lemmas)
     at, out = i, []
     for k, word in enumerate(words):
-        if at >= len(doc):
+        if at >= n:
             return None
-        t = doc[at]
-        if k > 0 and t.lemma_.lower() != word and t.lower_ != word and t.pos_ in ("ADJ", "ADV") \
-                and at + 1 < len(doc) and (doc[at + 1].lemma_.lower() == word or doc[at + 1].lower_ == word):
+        if k > 0 and word not in (lemmas[at], lowers[at]) and pos[at] in ("ADJ", "ADV") \
+                and at + 1 < n and word in (lemmas[at + 1], lowers[at + 1]):
             at += 1
-            t = doc[at]
-        if t.lemma_.lower() != word and t.lower_ != word:
+        if word not in (lemmas[at], lowers[at]):
             return None
         out.append(at)
         at += 1
@@ -417,7 +424,7 @@ def _last_group_before(actor: Span) -> str | None:
     index = next((i for i, s in enumerate(sents) if s.start <= actor.start < s.end), 0)
     start = sents[max(0, index - 3)].start_char
     groups = lexicon.non_state_codes()
-    found = [s for s in lexicon.sides_in_text(doc.text[start:actor.start_char]) if s in groups]
+    found = [s for s in lexicon.sides_in_text(text_of(doc)[start:actor.start_char]) if s in groups]
     return found[-1] if found else None
 
 

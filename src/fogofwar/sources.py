@@ -19,6 +19,7 @@ from spacy.tokens import Span
 from fogofwar import lexicon
 from fogofwar.claims import Attribution
 from fogofwar.models import Source
+from fogofwar.nlp import text_of
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "them"}
@@ -197,7 +198,7 @@ def _last_group_before(span: Span) -> str | None:
     index = next((i for i, s in enumerate(sents) if s.start <= span.start < s.end), 0)
     start = sents[max(0, index - 3)].start_char
     groups = lexicon.non_state_codes()
-    found = [s for s in lexicon.sides_in_text(doc.text[start:span.start_char]) if s in groups]
+    found = [s for s in lexicon.sides_in_text(text_of(doc)[start:span.start_char]) if s in groups]
     return found[-1] if found else None
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from fogofwar.nlp import text_of
+
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -205,7 +207,7 @@ def _with_anaphoric(doc: Doc, mentions: list[DateMention], covered: set[int]) ->
     """Add "since then" / "the next day" mentions, each resolved from the nearest earlier date."""
     found = []
     for regex, _ in _ANAPHORIC:
-        for m in regex.finditer(doc.text):
+        for m in regex.finditer(text_of(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and not covered.intersection(range(span.start, span.end)):
                 found.append(span)
