@@ -173,3 +173,42 @@ def test_end_to_end(tmp_path, pipeline):
     assert len(rows) == sum(len(p) for p in predicted)
     assert {r["doc"] for r in rows} <= {"b1", "b2"}
     assert all(set(r) == {"doc", "source", "cue", "content"} for r in rows)
+
+
+def test_is_quotation():
+    from fogofwar.evaluate.attribution import is_quotation
+
+    text = '“The bridge is gone,” the mayor said. He said that it was gone.'
+    assert is_quotation(text, at(text, "The bridge is gone"))
+    assert is_quotation(text, at(text, "“The bridge is gone,”"))
+    assert not is_quotation(text, at(text, "that it was gone"))
+    assert not is_quotation(text, at(text, "the mayor"))  # a closing mark before it opens nothing
+    assert not is_quotation(text, None)
+
+
+def test_textacy_quotations_as_spans():
+    pytest.importorskip("textacy")
+    from fogofwar.evaluate.attribution import AttrDoc, textacy_quotations
+    from fogofwar.nlp import load_nlp
+
+    text = '“We will not leave the city under any circumstances,” the mayor said on Tuesday.'
+    doc = AttrDoc("q", text)
+    [preds] = textacy_quotations([doc], [load_nlp()(text)])
+    assert len(preds) == 1
+    q = preds[0]
+    assert text[q.content[0]:q.content[1]] == "“We will not leave the city under any circumstances,”"
+    assert text[q.cue[0]:q.cue[1]] == "said"
+    assert "mayor" in text[q.source[0]:q.source[1]]
+
+
+def test_textacy_quotations_survive_an_unclosed_quote():
+    pytest.importorskip("textacy")
+    from fogofwar.evaluate.attribution import AttrDoc, textacy_quotations
+    from fogofwar.nlp import load_nlp
+
+    text = ('He called it “a disaster.\n'
+            '“We will not leave the city under any circumstances,” the mayor said on Tuesday.')
+    gave_up: list = []
+    [preds] = textacy_quotations([AttrDoc("q", text)], [load_nlp()(text)], gave_up)
+    assert gave_up == [("q", 0)]  # the first paragraph's quotation is never closed
+    assert [text[p.content[0]:p.content[1]] for p in preds] == ["“We will not leave the city under any circumstances,”"]

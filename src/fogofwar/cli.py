@@ -156,6 +156,10 @@ def _register() -> None:
 
     app.command("eval-attribution", help="Source, cue and content spans on a PolNeAR-format split.")(
         eval_attribution_command)
+    from fogofwar.attribution_model.train import train_command as train_attribution_command
+
+    app.command("train-attribution", help="Train the attribution tagger on a PolNeAR-format split.")(
+        train_attribution_command)
 
     @app.command("lexicon-docs", help="Print docs/events.md: event triggers, ACLED/PLOVER mapping, actors.")
     def lexicon_docs() -> None:

@@ -38,6 +38,7 @@ class GoldAttribution:
     source: Span
     cue: Span
     content: Span
+    quote: bool = field(default=False, compare=False)  # fogofwar's flag for a direct quotation
 
     def span(self, kind: str) -> Span:
         return getattr(self, kind)
@@ -123,10 +124,49 @@ def predict(docs: list[AttrDoc], pipeline=None, batch_size: int = 16) -> list[li
             out.append([])
             continue
         out.append([
-            GoldAttribution(_tuple(c.source_span), _tuple(c.cue_span), _tuple(c.content_span))
+            GoldAttribution(_tuple(c.source_span), _tuple(c.cue_span), _tuple(c.content_span), c.quote)
             for c in item.claims
         ])
     return out
+
+
+def predict_trained(docs: list[AttrDoc], model=None, nlp=None, batch_size: int = 16
+                    ) -> list[list[GoldAttribution]]:
+    """The trained tagger's attributions (fogofwar.attribution_model), PolNeAR conventions."""
+    from fogofwar.attribution_model import load_model
+    from fogofwar.nlp import load_nlp
+
+    model = model or load_model()
+    nlp = nlp or load_nlp()
+    return [[GoldAttribution(a.source, a.cue, a.content) for a in model.predict(doc)]
+            for doc in nlp.pipe((d.text for d in docs), batch_size=batch_size)]
+
+
+def combine(trained: list[GoldAttribution], rules: list[GoldAttribution]) -> list[GoldAttribution]:
+    """The trained attributions, plus the rule-based ones whose cue and source overlap none of them."""
+    out = list(trained)
+    for r in rules:
+        if any(overlap(r.cue, t.cue) or overlap(r.source, t.source) for t in trained):
+            continue
+        out.append(r)
+    return out
+
+
+MODES = ("rules", "trained", "both")
+
+
+def predict_mode(docs: list[AttrDoc], mode: str = "rules", pipeline=None, model=None
+                 ) -> list[list[GoldAttribution]]:
+    """Predictions of the rule-based claims, the trained tagger, or both combined."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    rules = predict(docs, pipeline) if mode in ("rules", "both") else None
+    trained = predict_trained(docs, model) if mode in ("trained", "both") else None
+    if rules is None:
+        return trained  # type: ignore[return-value]
+    if trained is None:
+        return rules
+    return [combine(t, r) for t, r in zip(trained, rules)]
 
 
 def _tuple(span) -> Span:
@@ -239,15 +279,120 @@ def errors(docs: list[AttrDoc], predicted: list[list[GoldAttribution]]
 
 
 def evaluate(split_dir: Path | str, pipeline=None, limit: int | None = None,
-             predictions: IO[str] | None = None) -> tuple[dict, list[AttrDoc], list[list[GoldAttribution]]]:
-    """Read a split, run fogofwar on it, score; optionally write the predictions."""
+             predictions: IO[str] | None = None, mode: str = "rules", model=None
+             ) -> tuple[dict, list[AttrDoc], list[list[GoldAttribution]]]:
+    """Read a split, run fogofwar (rules, trained tagger or both) on it, score; optionally write the predictions."""
     docs = read_split(split_dir)
     if limit is not None:
         docs = docs[:limit]
-    predicted = predict(docs, pipeline)
+    predicted = predict_mode(docs, mode, pipeline, model)
     if predictions is not None:
         write_predictions(docs, predicted, predictions)
     return score(predicted, [d.attributions for d in docs]), docs, predicted
+
+
+# ---------------------------------------------------------------- direct quotations
+
+QUOTE_MARKS = "\"“”„«»"
+
+
+def is_quotation(text: str, span: Span) -> bool:
+    """A content that is a direct quotation: it starts with a quotation mark or one opens just before it."""
+    if span is None:
+        return False
+    inside = text[span[0]:span[1]].lstrip()
+    before = text[max(0, span[0] - 3):span[0]].rstrip()
+    return inside[:1] in QUOTE_MARKS or (before[-1:] in QUOTE_MARKS and before[-1:] != "”")
+
+
+def textacy_quotations(docs: list[AttrDoc], parsed, gave_up: list | None = None) -> list[list[GoldAttribution]]:
+    """textacy's ``direct_quotations`` (speaker, cue, content) as spans.
+
+    textacy refuses a document with an odd number of quotation marks; such a document
+    is then run paragraph by paragraph, and the paragraphs it still refuses are listed
+    in ``gave_up`` (document name, paragraph start). textacy's content runs from the
+    opening to the closing quotation mark, marks included, as PolNeAR's quoted contents do.
+    """
+    from textacy.extract.triples import direct_quotations
+
+    def env(tokens, shift: int) -> Span:
+        tokens = list(tokens)
+        if not tokens:
+            return None
+        return shift + min(t.idx for t in tokens), shift + max(t.idx + len(t.text) for t in tokens)
+
+    out = []
+    for d, doc in zip(docs, parsed):
+        try:
+            parts = [(list(direct_quotations(doc)), 0)]
+        except ValueError:
+            parts = []
+            for para in _paragraphs(doc):
+                try:
+                    parts.append((list(direct_quotations(para.as_doc())), para.start_char))
+                except ValueError:
+                    if gave_up is not None:
+                        gave_up.append((d.name, para.start_char))
+        preds = []
+        for quotes, shift in parts:
+            for q in quotes:
+                content = env(q.content, shift)
+                preds.append(GoldAttribution(env(q.speaker, shift), env(q.cue, shift), content, True))
+        out.append(preds)
+    return out
+
+
+def _paragraphs(doc):
+    """The doc's paragraphs (runs of sentences between line breaks) as spans."""
+    start = 0
+    for sent in doc.sents:
+        if sent.start > start and "\n" in doc[sent.start - 1].text_with_ws + (doc[sent.start - 1].text or ""):
+            yield doc[start:sent.start]
+            start = sent.start
+    if start < len(doc):
+        yield doc[start:len(doc)]
+
+
+def quotation_benchmark(docs: list[AttrDoc], pipeline=None, model=None) -> dict:
+    """Direct quotations in one run: fogofwar's rules, the trained tagger and textacy.
+
+    Recall is over the gold attributions whose content is a direct quotation; precision
+    over all gold attributions (see _quote_scores)."""
+    from fogofwar.attribution_model import load_model
+    from fogofwar.nlp import load_nlp
+
+    gold = [[g for g in d.attributions if is_quotation(d.text, g.content)] for d in docs]
+    gave_up: list = []
+    parsed = list(load_nlp().pipe((d.text for d in docs), batch_size=16))
+    model = model or load_model()
+    rules = predict(docs, pipeline)
+    trained = [[GoldAttribution(a.source, a.cue, a.content) for a in model.predict(doc)] for doc in parsed]
+    systems = {
+        "fogofwar rules (quote claims)": [[p for p in ps if p.quote] for ps in rules],
+        "fogofwar trained (quoted contents)": [[p for p in ps if is_quotation(d.text, p.content)]
+                                              for d, ps in zip(docs, trained)],
+        "fogofwar both (quoted contents)": [[p for p in combine(t, r) if p.quote or is_quotation(d.text, p.content)]
+                                           for d, t, r in zip(docs, trained, rules)],
+        "textacy direct_quotations": textacy_quotations(docs, parsed, gave_up),
+    }
+    everything = [d.attributions for d in docs]
+    out = {name: _quote_scores(score(preds, everything), score(preds, gold)) for name, preds in systems.items()}
+    out["textacy direct_quotations"]["paragraphs_refused"] = len(gave_up)
+    return out
+
+
+def _quote_scores(against_all: dict, against_quotes: dict) -> dict:
+    """Precision against every gold attribution (a quotation the helper does not recognise as
+    one is still right), recall against the gold direct quotations."""
+    out = dict(against_quotes)
+    for kind in KINDS:
+        row = dict(against_quotes[kind])
+        for mode in ("exact", "overlap"):
+            p, r = against_all[kind][mode]["p"], against_quotes[kind][mode]["r"]
+            row[mode] = {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                         "hits": against_quotes[kind][mode]["hits"]}
+        out[kind] = row
+    return out
 
 
 def spans_text(text: str, spans: Iterable[Span]) -> list[str]:

@@ -1,0 +1,193 @@
+"""The trained attribution tagger (fogofwar.attribution_model) on a small synthetic brat corpus.
+
+The corpus is generated here (PolNeAR itself is not part of the repository): sentences
+with a source, a cue and a content in a few shapes, with the spans marked as PolNeAR
+marks them (the content keeps "that"; quotation marks stay outside a quoted content).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fogofwar.attribution_model.model import AttributionModel, SpanTriple, char_to_tokens, load_model
+from fogofwar.attribution_model.perceptron import Perceptron
+from fogofwar.attribution_model.train import train_model
+from fogofwar.evaluate.attribution import GoldAttribution, combine, evaluate, read_split
+
+POLNEAR_DEV = Path("/work/shared/bench/attribution/polnear/dev")
+
+SOURCES = ["The mayor", "Police officers", "A spokesman for the army", "The ministry", "Local residents",
+           "Senator Jane Miller", "The governor of the province", "Two witnesses", "The company", "Aid workers"]
+CUES = ["said", "claimed", "told reporters", "warned", "added", "insisted", "reported", "denied"]
+CONTENTS = ["the bridge was destroyed", "two people were missing", "the troops had left the town",
+            "more shelling was expected", "the power plant was shut down", "the talks would resume on Monday",
+            "prices had doubled", "the road was closed to traffic"]
+FILLERS = ["The weather was cold.", "Markets opened late on Tuesday.", "The river rose after the storm.",
+           "Schools stayed closed."]
+
+
+class Builder:
+    """Text and brat lines built together, so every offset is exact."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.lines: list[str] = []
+        self.n = 0
+
+    def add(self, piece: str, label: str | None = None) -> tuple[int, int]:
+        start = len(self.text)
+        self.text += piece
+        return start, len(self.text)
+
+    def span(self, label: str, span: tuple[int, int]) -> str:
+        self.n += 1
+        self.lines.append(f"T{self.n}\t{label} {span[0]} {span[1]}\t{self.text[span[0]:span[1]]}")
+        return f"T{self.n}"
+
+    def attribution(self, source, cue, content) -> None:
+        ids = {"Source": self.span("Source", source), "Cue": self.span("Cue", cue),
+               "Content": self.span("Content", content)}
+        trigger = self.span("Attribution", cue)
+        args = " ".join(f"{role}:{tid}" for role, tid in ids.items())
+        self.lines.append(f"E{self.n}\tAttribution:{trigger} {args}")
+
+
+def synthetic_split(root: Path, docs: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    for d in range(docs):
+        b = Builder()
+        for _ in range(6):
+            s, c, x = rng.choice(SOURCES), rng.choice(CUES), rng.choice(CONTENTS)
+            shape = rng.randrange(4)
+            if shape == 0:  # S cue that C.
+                src = b.add(s)
+                b.add(" ")
+                cue = b.add(c)
+                b.add(" ")
+                con = b.add("that " + x)
+                b.add(". ")
+            elif shape == 1:  # "C," S cue.
+                b.add("\u201c")
+                con = b.add(x[0].upper() + x[1:])
+                b.add(",\u201d ")
+                src = b.add(s[0].lower() + s[1:] if s.startswith(("The ", "A ")) else s)
+                b.add(" ")
+                cue = b.add(c)
+                b.add(". ")
+            elif shape == 2:  # According to S, C.
+                cue = b.add("According to")
+                b.add(" ")
+                src = b.add(s[0].lower() + s[1:] if s.startswith(("The ", "A ")) else s)
+                b.add(", ")
+                con = b.add(x)
+                b.add(". ")
+            else:  # a sentence without attribution
+                b.add(rng.choice(FILLERS) + " ")
+                continue
+            b.attribution(src, cue, con)
+        (root / "text" / f"doc{d:02d}.txt").write_text(b.text, encoding="utf-8")
+        (root / "attributions" / f"doc{d:02d}_a1b2.ann").write_text("\n".join(b.lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("synthetic")
+    return synthetic_split(root / "train", 12, seed=1), synthetic_split(root / "dev", 4, seed=2)
+
+
+@pytest.fixture(scope="module")
+def trained(corpus, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "model.json.gz"
+    train_model(corpus[0], epochs=3, seed=0).save(path)
+    return path
+
+
+def test_perceptron_learns_and_averages():
+    p = Perceptron(["A", "B"])
+    data = [(["x", "bias"], "A"), (["y", "bias"], "B")] * 10
+    for feats, truth in data:
+        p.update(truth, p.predict(feats), feats)
+    p.average()
+    assert p.predict(["x", "bias"]) == "A"
+    assert p.predict(["y", "bias"]) == "B"
+    assert Perceptron.from_dict(json.loads(json.dumps(p.to_dict()))).predict(["y"]) == "B"
+
+
+def test_gold_alignment(corpus):
+    docs = read_split(corpus[0])
+    from fogofwar.nlp import load_nlp
+
+    doc = load_nlp()(docs[0].text)
+    for a in docs[0].attributions:
+        s, e = char_to_tokens(doc, a.source)
+        assert (doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) == a.source
+
+
+def test_trained_model_learns_the_conventions(corpus, trained):
+    scores, docs, predicted = evaluate(corpus[1], mode="trained", model=AttributionModel.load(trained))
+    assert scores["gold"] > 0
+    # unseen documents of the same shapes: cues, sources and contents found with their exact boundaries
+    assert scores["cue"]["exact"]["f1"] > 0.9
+    assert scores["source"]["exact"]["f1"] > 0.8
+    assert scores["content"]["overlap"]["f1"] > 0.8
+    for doc, preds in zip(docs, predicted):
+        for p in preds:
+            for span in (p.source, p.cue, p.content):
+                assert span is None or 0 <= span[0] < span[1] <= len(doc.text)
+    # "that" belongs to the content, as in the training data
+    texts = [doc.text[p.content[0]:p.content[1]] for doc, preds in zip(docs, predicted) for p in preds if p.content]
+    assert any(t.startswith("that ") for t in texts)
+
+
+def test_untrained_model_finds_nothing(corpus):
+    scores, _, _ = evaluate(corpus[1], mode="trained", model=AttributionModel())
+    assert scores["source"]["exact"]["f1"] == 0.0
+
+
+def test_training_is_deterministic(corpus, trained, tmp_path):
+    again = tmp_path / "again.json.gz"
+    train_model(corpus[0], epochs=3, seed=0).save(again)
+    assert again.read_bytes() == trained.read_bytes()
+
+
+def test_combine_keeps_trained_and_adds_uncovered_rules():
+    t = [GoldAttribution((0, 5), (6, 10), (11, 20))]
+    r = [GoldAttribution((0, 3), (6, 10), None), GoldAttribution((30, 35), (36, 40), (41, 50))]
+    assert combine(t, r) == [t[0], r[1]]
+
+
+def test_cli_train_and_eval(corpus, tmp_path):
+    from fogofwar.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "cli-model.json.gz"
+    res = runner.invoke(app, ["train-attribution", str(corpus[0]), "-o", str(out), "--epochs", "2"])
+    assert res.exit_code == 0, res.output
+    assert out.is_file()
+    preds = tmp_path / "preds.jsonl"
+    res = runner.invoke(app, ["eval-attribution", str(corpus[1]), "--model", "trained", "--model-file", str(out),
+                              "--json", "--predictions", str(preds)])
+    assert res.exit_code == 0, res.output
+    scores = json.loads(res.stdout)
+    assert scores["model"] == "trained"
+    assert scores["source"]["exact"]["f1"] > 0.5
+    rows = [json.loads(line) for line in preds.read_text().splitlines()]
+    assert len(rows) == scores["predicted"]
+    assert all(set(r) == {"doc", "source", "cue", "content"} for r in rows)
+    res = runner.invoke(app, ["eval-attribution", str(corpus[1]), "--model", "nonsense"])
+    assert res.exit_code == 2
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="PolNeAR is not on this machine")
+def test_shipped_model_on_polnear_dev():
+    scores, _, _ = evaluate(POLNEAR_DEV, limit=10, mode="trained", model=load_model())
+    assert scores["source"]["exact"]["f1"] > 0.6
+    assert scores["cue"]["overlap"]["f1"] > 0.6
