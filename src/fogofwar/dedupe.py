@@ -76,6 +76,7 @@ def find_copies(articles: list[ArticleResult], threshold: float = THRESHOLD) -> 
     order = sorted(range(len(articles)), key=lambda i: _order_key(i, articles[i]))
     rank = {i: r for r, i in enumerate(order)}
     copies: dict[tuple[int, int], Copy] = {}
+    exact: dict[frozenset[str], tuple[int, int]] = {}  # a sentence seen word for word: its first place
     for i in order:
         article = articles[i]
         text = article.article.text
@@ -86,6 +87,14 @@ def find_copies(articles: list[ArticleResult], threshold: float = THRESHOLD) -> 
                 continue
             sh = shingles(sent)
             if not sh:
+                continue
+            seen = exact.get(frozenset(sh))
+            if seen is not None and seen[0] != i:
+                # word for word the same as an earlier article's sentence: a copy of its original, found
+                # without the index, and not indexed again (many verbatim copies stay linear)
+                origin = copies.get(seen)
+                copies[(i, s.index)] = Copy(i, s.index, origin.original if origin else seen[0],
+                                            origin.original_sentence if origin else seen[1], 1.0)
                 continue
             sig = _signature(sh)
             best: Copy | None = None
@@ -106,6 +115,7 @@ def find_copies(articles: list[ArticleResult], threshold: float = THRESHOLD) -> 
         for key, sig, sh, index in mine:  # after the article: its own sentences never match each other
             sets[key] = (i, index, sh)
             lsh.insert(key, sig)
+            exact.setdefault(frozenset(sh), (i, index))
     return copies
 
 

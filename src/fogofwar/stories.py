@@ -315,9 +315,16 @@ def _members(articles: list[ArticleResult], copies: dict[tuple[int, int], Copy])
     return members, denials
 
 
-def _fits(group: _Group, m: _Member) -> bool:
-    return group.type == m.event.type and same_place(group.place, m.place) \
-        and dates_compatible(group.intervals(), m.event.date, m.event.date_precision)
+def _fits(group: _Group, m: _Member, bounds: dict[int, tuple[dt.date, dt.date]]) -> bool:
+    """Same type, same place, and within the date window of every dated member. The farthest
+    member is the one that starts last or ends first, so two bounds per group suffice (linear time)."""
+    if group.type != m.event.type or not same_place(group.place, m.place):
+        return False
+    start, end = date_interval(m.event.date, m.event.date_precision)
+    if start is None or id(group) not in bounds:
+        return True
+    max_start, min_end = bounds[id(group)]
+    return max(max_start - end, start - min_end).days <= DATE_WINDOW_DAYS  # type: ignore[operator]
 
 
 def _group(members: list[_Member], denials: list[_Member]) -> list[_Group]:
@@ -326,22 +333,34 @@ def _group(members: list[_Member], denials: list[_Member]) -> list[_Group]:
     by_key: dict[tuple[str, str | None], list[_Group]] = {}
     by_type: dict[str, list[_Group]] = {}
 
+    bounds: dict[int, tuple[dt.date, dt.date]] = {}  # group -> (latest start, earliest end) of its dated members
+    seen: dict[int, set[tuple[int, int]]] = {}  # group -> (event, article) pairs already in it
+
     def find(m: _Member) -> _Group | None:
         same_key = by_key.get((m.event.type, place_key(m.place)), [])
-        hit = next((g for g in same_key if _fits(g, m)), None)
+        hit = next((g for g in same_key if _fits(g, m, bounds)), None)
         if hit is None and (m.place.kind in POINT_KINDS or m.place.geonameid is None):  # near or by name
-            hit = next((g for g in by_type.get(m.event.type, []) if _fits(g, m)), None)
+            hit = next((g for g in by_type.get(m.event.type, []) if _fits(g, m, bounds)), None)
         return hit
+
+    def add(group: _Group, m: _Member) -> None:
+        key = (id(m.event), m.index)
+        if key in seen.setdefault(id(group), set()):
+            return
+        seen[id(group)].add(key)
+        group.members.append(m)
+        if m.start and m.end:
+            old = bounds.get(id(group))
+            bounds[id(group)] = (max(old[0], m.start), min(old[1], m.end)) if old else (m.start, m.end)
 
     for member in members:
         group = find(member)
         if group is None:
-            group = _Group(member.event.type, [member])
+            group = _Group(member.event.type, [])
             groups.append(group)
             by_key.setdefault((member.event.type, place_key(member.place)), []).append(group)
             by_type.setdefault(member.event.type, []).append(group)
-        elif not any(x.event is member.event and x.index == member.index for x in group.members):
-            group.members.append(member)
+        add(group, member)
     for denial in denials:  # "X denied that its troops withdrew": against the story it denies, never its own
         group = find(denial)
         if group is not None:
@@ -351,7 +370,10 @@ def _group(members: list[_Member], denials: list[_Member]) -> list[_Group]:
 
 # --------------------------------------------------------------------------- sources
 
-_KEY_DROP = {"the", "a", "an", "of", "s", "'s", "for", "and", "its", "their", "his", "her"}
+_KEY_DROP = {"the", "a", "an", "of", "s", "'s", "for", "and", "its", "their", "his", "her",
+             # a spokesman or press service speaks for the body itself: "a Ukrainian military
+             # spokesman" and "the Ukrainian military" are one organisation
+             "spokesman", "spokeswoman", "spokesperson", "spokespeople", "press", "service", "office"}
 _SPELLING = {"defence": "defense", "armed": "armed", "ministry": "ministry", "minister": "minister",
              "organisation": "organization", "centre": "center", "offence": "offense"}
 
