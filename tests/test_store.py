@@ -204,3 +204,29 @@ def test_a_model_failure_becomes_an_error_record_not_a_crash(db_url, pipeline):
             assert s.scalar(select(ErrorRow.reason)).endswith("component failed")
     finally:
         db.dispose()
+
+
+def test_ingest_on_two_workers_streams_and_stores_the_same(tmp_path):
+    """`fogofwar ingest --workers 2` over a JSONL larger than one block: the same rows as one process."""
+    src = write_gold_jsonl(tmp_path / "gold.jsonl", bad_line=False)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as fh:
+        for i in range(3):  # the same texts three times: stored once each, the rest duplicates
+            for line in lines:
+                record = json.loads(line)
+                record["id"] = f"{record['id']}-{i}"
+                fh.write(json.dumps(record) + "\n")
+        fh.write("{not json\n")
+    counts = {}
+    for workers in (1, 2):
+        url = f"sqlite:///{tmp_path / f'w{workers}.db'}"
+        out = subprocess.run([str(FOGOFWAR), "ingest", str(big), "--db", url, "--workers", str(workers),
+                              "--no-progress"], capture_output=True, text=True, timeout=600, check=True)
+        summary = json.loads(out.stdout.strip().splitlines()[-1])
+        db = connect(url)
+        counts[workers] = (summary["stored"], summary["duplicates"], summary["errors"],
+                           sorted(_stories(db)))
+        db.dispose()
+    assert counts[1] == counts[2]
+    assert counts[1][:3] == (len(lines), 2 * len(lines), 1)

@@ -23,6 +23,7 @@ def ingest_command(
     published: Optional[str] = typer.Option(None, help="Publication date for inputs that do not carry one."),
     outlet: Optional[str] = typer.Option(None, help="Outlet for inputs that do not name one."),
     batch_size: int = typer.Option(16, help="Articles per spaCy batch."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Analysis processes (0 = every core)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
 ) -> None:
     """Analyse articles and store them (idempotent: a text already stored is skipped)."""
@@ -34,9 +35,9 @@ def ingest_command(
     from fogofwar.store.db import connect
     from fogofwar.store.ingest import Outcome, ingest_items
 
-    try:
-        items = list(read_inputs(paths, input_format=input_format, defaults={"published": published, "outlet": outlet},
-                                 stdin=sys.stdin.buffer))
+    try:  # read lazily: an archive of any size streams through in blocks
+        items = read_inputs(paths, input_format=input_format, defaults={"published": published, "outlet": outlet},
+                            stdin=sys.stdin.buffer)
     except ValueError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -45,7 +46,7 @@ def ingest_command(
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(),
                   console=err, disable=not show) as bar:
-        task = bar.add_task("ingest", total=len(items), rate="-")
+        task = bar.add_task("ingest", total=None, rate="-")
 
         def on_item(x: Outcome | ErrorRecord) -> None:
             if isinstance(x, ErrorRecord):
@@ -54,7 +55,13 @@ def ingest_command(
             speed = bar.tasks[0].speed
             bar.update(task, rate=f"{speed:.1f}" if speed else "-")
 
-        summary = ingest_items(database, items, Pipeline(batch_size=batch_size), on_item=on_item)
+        from fogofwar.scale.workers import WorkerPool, resolve_workers
+
+        if resolve_workers(workers) > 1:
+            with WorkerPool(workers, batch_size=batch_size) as pool:
+                summary = ingest_items(database, items, pool, on_item=on_item)
+        else:
+            summary = ingest_items(database, items, Pipeline(batch_size=batch_size), on_item=on_item)
     database.dispose()
     sys.stdout.write(json.dumps(summary.to_dict()) + "\n")
     if summary.stored == 0 and summary.duplicates == 0:

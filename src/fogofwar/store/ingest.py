@@ -319,17 +319,34 @@ def analyse(pipeline, articles: list[Article]) -> Iterator[ArticleResult | Error
                               reason=f"analysis failed: {type(exc).__name__}: {exc}")
 
 
+def _blocks(items: Iterable[Article | ErrorRecord], size: int) -> Iterator[list[Article | ErrorRecord]]:
+    block: list[Article | ErrorRecord] = []
+    for item in items:
+        block.append(item)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
 def ingest_items(db: Database, items: Iterable[Article | ErrorRecord], pipeline,
-                 on_item: Callable[[Outcome | ErrorRecord], None] | None = None) -> Summary:
+                 on_item: Callable[[Outcome | ErrorRecord], None] | None = None,
+                 block_size: int = 256) -> Summary:
     """Analyse and store articles (each in its own transaction); error records are stored, never raised.
 
-    Articles whose text is already stored are counted as duplicates without being analysed again, so a
-    batch interrupted half-way resumes cheaply.
+    ``items`` is read lazily, ``block_size`` at a time, so memory stays bounded whatever the input.
+    ``pipeline`` is a :class:`fogofwar.pipeline.Pipeline` (this process) or a
+    :class:`fogofwar.scale.workers.WorkerPool` (every core). Articles whose text is already
+    stored are counted as duplicates without being analysed again, so a batch interrupted
+    half-way resumes cheaply.
     """
     summary = Summary()
-    items = list(items)
-    articles = [i for i in items if isinstance(i, Article)]
-    known = _known_hashes(db, [content_hash(a.text) for a in articles])
+
+    def analyze(articles: list[Article]) -> Iterator[ArticleResult | ErrorRecord]:
+        if hasattr(pipeline, "run"):
+            return analyse(pipeline, articles)
+        return pipeline.analyze(articles)  # a WorkerPool: results in input order
 
     def note(x: Outcome | ErrorRecord) -> None:
         if on_item:
@@ -341,36 +358,39 @@ def ingest_items(db: Database, items: Iterable[Article | ErrorRecord], pipeline,
             store_error(session, error)
         note(error)
 
-    for item in items:
-        if isinstance(item, ErrorRecord):
-            record_error(item)
-
-    todo: list[Article] = []
-    for a in articles:
-        digest = content_hash(a.text)
-        if digest in known:
-            summary.duplicates += 1
-            note(Outcome(a.id, "duplicate"))
-        else:
-            known.add(digest)
-            todo.append(a)
-
-    for item in analyse(pipeline, todo):
-        if isinstance(item, ErrorRecord):
-            record_error(item)
-            continue
-        try:
-            outcome = store_one(db, item)
-        except Exception as exc:  # a database problem with one article must not stop the batch
-            record_error(ErrorRecord(file=item.article.file or item.article.id, line=item.article.line,
-                                     reason=f"not stored: {type(exc).__name__}: {exc}"))
-            continue
-        if outcome.status == "stored":
-            summary.stored += 1
-            summary.stories.update(outcome.stories)
-        else:
-            summary.duplicates += 1
-        note(outcome)
+    seen: set[str] = set()
+    for block in _blocks(items, block_size):
+        articles = [i for i in block if isinstance(i, Article)]
+        known = _known_hashes(db, [content_hash(a.text) for a in articles]) | seen
+        for item in block:
+            if isinstance(item, ErrorRecord):
+                record_error(item)
+        todo: list[Article] = []
+        for a in articles:
+            digest = content_hash(a.text)
+            if digest in known:
+                summary.duplicates += 1
+                note(Outcome(a.id, "duplicate"))
+            else:
+                known.add(digest)
+                seen.add(digest)
+                todo.append(a)
+        for item in analyze(todo):
+            if isinstance(item, ErrorRecord):
+                record_error(item)
+                continue
+            try:
+                outcome = store_one(db, item)
+            except Exception as exc:  # a database problem with one article must not stop the batch
+                record_error(ErrorRecord(file=item.article.file or item.article.id, line=item.article.line,
+                                         reason=f"not stored: {type(exc).__name__}: {exc}"))
+                continue
+            if outcome.status == "stored":
+                summary.stored += 1
+                summary.stories.update(outcome.stories)
+            else:
+                summary.duplicates += 1
+            note(outcome)
     return summary
 
 
