@@ -34,9 +34,13 @@ demo: venv
 	$(BIN)/fogofwar gazetteer build
 	$(BIN)/fogofwar analyze examples/ --out-dir out --format md -o out/report.md
 	$(BIN)/fogofwar validate out/result.json
+	$(BIN)/fogofwar analyze examples/ --format html -o out/report.html
+	rm -f out/fogofwar.db
+	$(BIN)/fogofwar ingest examples/ --db out/fogofwar.db --no-progress
 	@cat out/report.md
 	@echo
-	@echo "Wrote out/result.json, out/report.md, out/events.geojson, out/events.csv"
+	@echo "Wrote out/result.json, out/report.md, out/events.geojson, out/events.csv and out/report.html (open it in a browser, offline)."
+	@echo "The analyst's map over a database: $(BIN)/fogofwar serve --db out/fogofwar.db, then open http://127.0.0.1:8000/"
 
 test: venv sysdeps
 	$(BIN)/fogofwar gazetteer build

@@ -430,6 +430,9 @@ def to_places(mentions: list[Mention], resolutions: list[Resolution], sentence_o
         if m.label not in ENTITY_LABELS and c is not None and not (
                 m.settlement_hint or (m.cue and c.kind == "city") or r.in_doc_country or c.population >= 50_000 or c.kind in ("country", "admin1", "region", "feature")):
             continue  # a name the model did not tag as a place, that fits nothing else in the document
+        if m.label == "ORG" and c is not None and c.kind == "village" and c.population < 5_000 \
+                and not m.settlement_hint:
+            continue  # "held up in Congress": the model reads a body, and only a hamlet has the name
         recog = 1.0 if m.label in ENTITY_LABELS else (0.85 if m.cue else 0.7)
         if c is None:
             if m.label not in ENTITY_LABELS or not all(ch.isalpha() or ch in " -'’." for ch in m.name):
