@@ -450,3 +450,16 @@ def test_sides_from_earlier_mentions_and_the_state(run):
     sides = [(e.sentence, e.type, e.actor_side) for e in result.events if e.modality == "asserted"]
     assert (1, "attack", "US") in sides  # "the strikes": the strikes of the sentence before
     assert (2, "capture", "MM") not in sides  # "in Myanmar" says where the group is, not whose it is
+
+
+def test_speakers_the_parser_misplaces(run):
+    text = ("Ukrainian forces have taken full control of the town of Sudzha, Commander-in-Chief Oleksandr "
+            "Syrskyi said on Thursday.\n"
+            "Israeli Defence Minister Yoav Gallant said the operation aimed to allow residents to return.\n"
+            "Hussein al-Ezzi, a senior Houthi official, said America would pay a heavy price.\n"
+            "\"The town is lost,\" said Abdirashid Warsame, a security analyst based in Nairobi.")
+    rows = _claim_rows(run, text, "2024-08-15")
+    assert ("Oleksandr Syrskyi", "military") == rows[0][:2]
+    assert ("Yoav Gallant", "military", "IL", "reported") in rows
+    assert ("Hussein al-Ezzi", "official", "HOUTHIS", "reported") in rows
+    assert ("Abdirashid Warsame", "expert", None, "reported") in rows

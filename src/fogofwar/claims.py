@@ -111,7 +111,7 @@ def _conjuncts(head: Token) -> list[Token]:
     return out
 
 
-def _description(source: Span) -> str:
+def _description(source: Span, content: tuple[int, int] | None = None) -> str:
     """A title in apposition before or after a named source ("former U.S. ambassador to NATO, Kurt Volker")."""
     doc = source.doc
     parts = []
@@ -125,7 +125,8 @@ def _description(source: Span) -> str:
         while j >= 0 and j > start - 12 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start:
             j -= 1
         title = doc[j + 1: start - 1]
-        if not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \
+        inside = content is not None and content[0] < title.end_char and title.start_char < content[1]
+        if not inside and not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \
                 and any(t.pos_ in ("NOUN", "PROPN") for t in title):  # a title, not the reported clause
             parts.append(title.text)
     if source.end < len(doc) - 1 and doc[source.end].text == "," and (head.ent_type_ == "PERSON" or head.pos_ == "PROPN"):
@@ -211,6 +212,12 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     for child in verb.children:
         if child.dep_ == "nsubj":
             return _stolen_subject(verb, child), False
+    before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if before is not None and before.pos_ in ("PROPN", "NOUN") and before.dep_ in ("appos", "conj", "npadvmod") \
+            and any(c.dep_ == "ccomp" and c.i < before.i for c in verb.children) \
+            and any(t.text == "," for t in verb.doc[before.left_edge.i - 1: before.i]):
+        # "..., Commander-in-Chief Oleksandr Syrskyi said": the parser hung the speaker on the clause
+        return before, False
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in RAISING_VERBS:
         return _subject(verb.head)  # "Videos appeared to show ...": the subject of "appeared"
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
@@ -273,6 +280,12 @@ def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, b
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp", "oprd") or (object_ok and child.dep_ == "dobj" and child.pos_ != "PRON"):
             span = _subtree_span(child)
+            speaker, _ = _subject(verb)
+            if child.dep_ == "ccomp" and speaker is not None and span[0] < speaker.idx < span[1]:
+                # the parser hung the speaker inside the clause: the content ends before it
+                left = speaker.left_edge
+                cut = left.doc[left.i - 1] if left.i > 0 and left.doc[left.i - 1].text == "," else left
+                span = (span[0], cut.idx)
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if child.dep_ == "ccomp" and subject is not None and _stolen_subject(verb, subject) is not subject:
                 span = (span[0], subject.idx + len(subject.text))  # the clause's last word, taken back
@@ -285,7 +298,11 @@ def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, b
     for child in verb.children:
         # "said talks in Cairo ended on Thursday": a clause the parser read as object + participle
         if child.dep_ == "dobj" and child.pos_ != "PRON" and any(
-                g.dep_ in ("acl", "relcl") and g.pos_ == "VERB" and g.tag_ == "VBD" for g in child.subtree):
+                g.dep_ in ("acl", "relcl") and g.pos_ == "VERB" and (
+                    g.tag_ == "VBD" or (g.tag_ == "VBN" and g.head.i == child.i and g.i == child.i + 1
+                                        and any(x.dep_ in ("xcomp", "dobj", "prep") for x in g.children)))
+                for g in child.subtree):
+            # "said the operation aimed to allow ...": a finite verb the tagger read as a participle
             return _subtree_span(child), False
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
         # "a claim Kigali rejected", "..., which Ukraine's military denied": what the relative clause is about
@@ -431,7 +448,7 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                     found.append(Attribution(
                         s_index, phrase, cue_tokens, content,
                         _certainty(base, token, phrase, content), quote=is_quote,
-                        anchor=token, description=_description(phrase), scare_quotes=scare,
+                        anchor=token, description=_description(phrase, content), scare_quotes=scare,
                         points_back=back,
                     ))
                 continue

@@ -100,6 +100,9 @@ def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
     while i < len(words):
         hit = None
         backer = False
+        if i >= 2 and words[i - 1] == "in" and words[i - 2] in located:
+            i += 1  # "an analyst based in Nairobi": a seat, not a side (as "Nairobi-based")
+            continue
         for n in (5, 4, 3, 2, 1):
             if i + n <= len(words):
                 phrase = " ".join(words[i:i + n])

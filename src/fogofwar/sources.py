@@ -77,6 +77,12 @@ def _span_kind(span: Span, description: str = "") -> str:
         if kind != "other":
             return kind
     if description:
+        first = description.split(";")[0].strip().rstrip(",")
+        last = first.split()[-1] if first.split() else ""
+        if last:  # "a senior Houthi official": the title's head word decides
+            kind = kind_of(first, (len(first) - len(last), len(first)))
+            if kind != "other":
+                return kind
         kind = kind_of(span.text + " " + description)
         if kind != "other":
             return kind
