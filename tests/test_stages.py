@@ -463,3 +463,11 @@ def test_speakers_the_parser_misplaces(run):
     assert ("Yoav Gallant", "military", "IL", "reported") in rows
     assert ("Hussein al-Ezzi", "official", "HOUTHIS", "reported") in rows
     assert ("Abdirashid Warsame", "expert", None, "reported") in rows
+
+
+def test_troops_sent_to_support_an_ally_are_aid_but_not_troops_sent_into_a_country(run):
+    got = _event_rows(run, "The African Union said it had sent additional troops and helicopters to support "
+                           "Somali forces in Middle Shabelle.")
+    assert any(t == "aid" for t, _, _ in got)
+    got = _event_rows(run, "Russia sent troops into Ukraine in February 2022.", "2022-03-01")
+    assert not any(t == "aid" for t, _, _ in got)

@@ -189,9 +189,11 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                     etype = "casualties"
             if etype in ("aid",):
                 obj = _object(token)
-                if obj is None or obj.pos_ == "PRON" or obj.lower_ in ("troops", "soldiers", "forces", "message", "signal", "letter") \
-                        or obj.lemma_.lower() in lex["aid_abstract_objects"]:
-                    etype = None
+                troops = obj is not None and obj.lower_ in ("troops", "soldiers", "forces", "reinforcements")
+                if obj is None or obj.pos_ == "PRON" or obj.lower_ in ("message", "signal", "letter") \
+                        or obj.lemma_.lower() in lex["aid_abstract_objects"] or (
+                        troops and _pobj_of(token, {"into", "across", "against", "toward", "towards"})):
+                    etype = None  # "sent troops into Ukraine" is no aid; "sent troops to support X" is
             if etype in ("attack",) and lemma in ("fire", "hit", "target", "launch"):
                 obj = _object(token)
                 if lemma == "fire" and obj is not None and obj.ent_type_ == "PERSON":
