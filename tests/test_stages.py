@@ -471,3 +471,12 @@ def test_troops_sent_to_support_an_ally_are_aid_but_not_troops_sent_into_a_count
     assert any(t == "aid" for t, _, _ in got)
     got = _event_rows(run, "Russia sent troops into Ukraine in February 2022.", "2022-03-01")
     assert not any(t == "aid" for t, _, _ in got)
+
+
+def test_fallback_place_prefers_the_town_and_never_a_neighbour_of_an_unknown_town(run):
+    got = _event_rows(run, "Al Shabaab militants captured the town of Adan Yabaal in central Somalia on Wednesday "
+                           "after government forces withdrew, residents said.")
+    assert ("withdrawal", "SO", "Adan Yabaal") in got
+    got = _event_rows(run, "A ceasefire agreed in the Chinese city of Kunming collapsed in late June, when the "
+                           "TNLA attacked army positions in the town of Zzyxqtown.", "2024-08-05")
+    assert [place for t, _, place in got if t == "attack"] in ([None], ["Zzyxqtown"])  # never Kunming

@@ -595,10 +595,26 @@ def _nearest_place(trigger: Token, place_at: dict[int, Place], actor: Span | Non
             continue
         if restricted and any(o.i != trigger.i and not _related(o, trigger) for o in owners.get(id(p), [])):
             continue
-        distance = abs(t.i - trigger.i)
+        # a country only when the sentence names nothing smaller ("captured Adan Yabaal in central
+        # Somalia after government forces withdrew": the withdrawal is from the town)
+        distance = (p.kind == "country", abs(t.i - trigger.i))
         if best is None or distance < best[0]:
             best = (distance, p)
     return best[1] if best else None
+
+
+def _names_unknown_place(trigger: Token, place_at: dict[int, Place]) -> bool:
+    """The trigger's own argument names a place the gazetteer does not know ("attacked army
+    positions in the town of Nawnghkio"): better no place than a neighbour's."""
+    settlement = _lex()["settlement_nouns"]
+    for t in trigger.subtree:
+        if t.lower_ in settlement and any(c.dep_ == "det" for c in t.children):
+            for prep in t.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    names = [x for x in prep.subtree if x.pos_ == "PROPN"]
+                    if names and not any(x.i in place_at for x in names):
+                        return True
+    return False
 
 
 def _anaphoric_place(trigger: Token, places: list[Place], sentence: int) -> Place | None:
@@ -655,7 +671,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
             near = _places_near(trigger.head, place_at)
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
-            nearest = anaphoric or _nearest_place(trigger, place_at, actor, owners)
+            nearest = anaphoric or (None if _names_unknown_place(trigger, place_at)
+                                    else _nearest_place(trigger, place_at, actor, owners))
             near = [nearest] if nearest else [None]  # type: ignore[list-item]
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
