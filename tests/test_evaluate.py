@@ -573,3 +573,20 @@ def test_eval_command_table_json_and_min(tmp_path, monkeypatch):
 
     res = runner.invoke(app, ["eval", str(tmp_path), "--min", "nope=1"])
     assert res.exit_code == 2 and "unknown metric" in res.output
+
+
+def test_eval_explain_shows_gold_and_ours_where_they_differ():
+    from fogofwar.evaluate.explain import explain
+
+    gold = {"id": "g", "text": "Russian forces captured Izyum.\nKyiv said so.",
+            "places": [{"line": 0, "mention": "Izyum", "kind": "city"}],
+            "claims": [{"line": 1, "source": "Kyiv", "kind": "official", "side": "UA", "certainty": "reported"}],
+            "events": [{"line": 0, "type": "capture", "actor_side": "RU", "place": "Izyum"}]}
+    predicted = {"text": gold["text"], "sources": [], "claims": [],
+                 "places": [{"id": "p1", "mention": "Izyum", "kind": "city", "start": 24, "end": 29}],
+                 "events": [{"id": "e1", "type": "capture", "actor_side": "UA", "place": "p1", "start": 0,
+                             "end": 29, "modality": "asserted"}]}
+    out = "\n".join(explain(gold, predicted))
+    assert "capture RU @ Izyum" in out and "capture UA @ Izyum" in out  # the side differs
+    assert "Kyiv (official, UA, reported)" in out  # a gold claim we missed
+    assert "places" not in out  # places agree: not shown

@@ -265,3 +265,8 @@ def test_bare_state_name_beats_local_village(nlp, gaz):
                          ["Kansas", "Oregon"])
     assert got["Kansas"].candidate.kind == "admin1" and got["Kansas"].candidate.admin1_code == "KS"
     assert got["Oregon"].candidate.kind == "admin1" and got["Oregon"].candidate.admin1_code == "OR"
+
+
+def test_the_seat_of_an_organisation_is_not_a_place(run):
+    result = run("The fighters entered Aleppo on Friday, the Britain-based war monitor said.", published="2024-11-30")
+    assert [p.mention for p in result.articles[0].places] == ["Aleppo"]

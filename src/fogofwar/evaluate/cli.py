@@ -83,6 +83,8 @@ def eval_command(
     gold: list[Path] = typer.Argument(..., help="Gold JSON files, or folders of them."),
     json_out: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     per_file: bool = typer.Option(False, "--per-file", help="Also show the scores of every file."),
+    explain: bool = typer.Option(False, "--explain", help="Print, per gold line, what gold has and what fogofwar "
+                                 "found, where they differ."),
     min: Optional[list[str]] = typer.Option(  # noqa: A002 - the option is --min
         None, "--min", help="METRIC=VALUE; exit 1 if below (e.g. events_f1=0.6)."
     ),
@@ -101,6 +103,12 @@ def eval_command(
     except GoldError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(2) from None
+    if explain:
+        from fogofwar.evaluate.explain import explain as explain_lines
+
+        for g, p in report.pairs:
+            for line in explain_lines(g, p):
+                typer.echo(line, err=json_out)
     if json_out:
         doc = report.to_dict() if per_file else {"overall": report.overall}
         import json

@@ -25,6 +25,7 @@ class EvalReport:
     overall: dict[str, Any] = field(default_factory=dict)
     scores: list[ArticleScore] = field(default_factory=list)
     stories: dict[str, Any] | None = None  # story-level figures, when gold files share events
+    pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = field(default_factory=list)  # (gold, predicted)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"overall": self.overall, "per_file": self.per_file}
@@ -84,6 +85,7 @@ def evaluate_predictions(golds: list[dict], predicted: list[dict],
     dicts of the same run), also the stories that two or more gold files share."""
     report = EvalReport()
     for g, p in zip(golds, _pair(golds, predicted)):
+        report.pairs.append((g, p))
         s = score_article(g, p)
         report.scores.append(s)
         row = {"file": g.get(FILE_KEY), "id": g.get("id")}

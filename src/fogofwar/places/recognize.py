@@ -284,6 +284,8 @@ def _surface_metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
     if j >= len(doc):
         return ""
     nxt = doc[j]
+    if nxt.text == "-" and j + 1 < len(doc) and doc[j + 1].lower_ in ("based", "headquartered", "registered"):
+        return "seat of an organisation"  # "the Britain-based war monitor": where it sits, not where things happen
     if countryish and nxt.lower_ in ACTOR_NOUNS | TRANSFER_NOUNS and nxt.pos_ in ("NOUN", "PROPN"):
         return "modifier of an actor noun"
     i = m.tok_start
