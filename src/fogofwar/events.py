@@ -385,7 +385,7 @@ def _side_of_actor(actor: Span | None) -> str | None:
     own, backers = lexicon.sides_and_backers(actor.text)
     if not own and backers and root.lemma_.lower() in _lex()["proxy_heads"]:
         # "the Iran-backed group": the group named before, not its backer
-        named = _last_group_before(actor)
+        named = lexicon.last_armed_group_before(actor)
         if named:
             return named
     located = {t.i for c in root.children if c.dep_ == "prep" and c.lower_ in ("in", "inside", "near")
@@ -401,7 +401,7 @@ def _side_of_actor(actor: Span | None) -> str | None:
         if side:
             return side
     if _definite_group(actor):
-        return _last_group_before(actor)  # "the group's fighters", "the alliance", "the militants"
+        return lexicon.last_armed_group_before(actor)  # "the group's fighters", "the alliance", "the militants"
     if root.dep_ == "dobj" and root.head.pos_ == "VERB":
         # "he had ordered troops to withdraw": unmarked troops are the orderer's own
         subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
@@ -417,17 +417,6 @@ def _definite_group(actor: Span) -> bool:
         if (t.lemma_.lower() in heads or t.lower_ in heads) and any(c.lower_ in ("the", "this") for c in t.children):
             return True
     return False
-
-
-def _last_group_before(actor: Span) -> str | None:
-    """The armed group (data/actors.json) named last before a phrase, in this sentence or the three before."""
-    doc = actor.doc
-    sents = list(doc.sents)
-    index = next((i for i, s in enumerate(sents) if s.start <= actor.start < s.end), 0)
-    start = sents[max(0, index - 3)].start_char
-    groups = lexicon.non_state_codes()
-    found = [s for s in lexicon.sides_in_text(text_of(doc)[start:actor.start_char]) if s in groups]
-    return found[-1] if found else None
 
 
 def _relative_antecedent(pronoun: Token) -> Token | None:

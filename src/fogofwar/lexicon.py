@@ -155,3 +155,18 @@ def side_of_text(text: str) -> str | None:
 
 def side_of_span(span: Span | Iterable[Any]) -> str | None:
     return side_of_text(span.text if isinstance(span, Span) else " ".join(t.text for t in span))
+
+
+def last_armed_group_before(span) -> str | None:
+    """The armed group (data/actors.json) named last before a phrase, in its sentence or the
+    three before: what "the group", "the Iran-backed group", "the militants" stand for."""
+    from fogofwar.nlp import text_of
+
+    doc = span.doc
+    sents = list(doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start <= span.start < s.end), 0)
+    start = sents[max(0, index - 3)].start_char
+    groups = non_state_codes()
+    found = [s for s in sides_in_text(text_of(doc)[start:span.start_char]) if s in groups]
+    return found[-1] if found else None
+

@@ -163,7 +163,7 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             kind = _span_kind(span, a.description)
             side = lexicon.side_of_text(span.text) or lexicon.side_of_text(a.description)
             if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span):
-                side = _last_group_before(span) or side  # "The Iran-backed group said", "the group confirmed"
+                side = lexicon.last_armed_group_before(span) or side  # "The Iran-backed group said", "the group confirmed"
             if side in lexicon.non_state_codes() and kind in ("organization", "other"):
                 kind = "military"  # an armed group speaking as such
             sources.append(Source(
@@ -195,17 +195,6 @@ def _generic_group(span: Span) -> bool:
     return span.root.lemma_.lower() in heads and any(t.lower_ in ("the", "this") for t in span) \
         and not any(t.pos_ == "PROPN" and t.nbor(1).text != "-" for t in span if t.i + 1 < len(t.doc))
     # "The White Helmets rescue group" names itself; "the Iran-backed group" does not
-
-
-def _last_group_before(span: Span) -> str | None:
-    """The armed group named last in the three sentences before a phrase."""
-    doc = span.doc
-    sents = list(doc.sents)
-    index = next((i for i, s in enumerate(sents) if s.start <= span.start < s.end), 0)
-    start = sents[max(0, index - 3)].start_char
-    groups = lexicon.non_state_codes()
-    found = [s for s in lexicon.sides_in_text(text_of(doc)[start:span.start_char]) if s in groups]
-    return found[-1] if found else None
 
 
 def _same_person(name: str, known: str | None) -> bool:

@@ -154,7 +154,8 @@ def date_interval(date: str | None, precision: str | None) -> tuple[dt.date | No
     return d, d
 
 
-def _gap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> int:
+def interval_gap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> int:
+    """Days between two date intervals; 0 when they overlap."""
     if a[1] < b[0]:
         return (b[0] - a[1]).days
     if b[1] < a[0]:
@@ -169,7 +170,7 @@ def dates_compatible(dates: list, date: str | None, precision: str | None = "day
         return True
     for x in dates:
         iv = x if isinstance(x, tuple) else (x, x)
-        if _gap((start, end), iv) > DATE_WINDOW_DAYS:  # type: ignore[arg-type]
+        if interval_gap((start, end), iv) > DATE_WINDOW_DAYS:  # type: ignore[arg-type]
             return False
     return True
 

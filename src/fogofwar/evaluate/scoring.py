@@ -574,28 +574,16 @@ STORY_SAME_PLACE_KM = 1.0  # two gold coordinates of one settlement
 
 
 def _gold_interval(date: Any, precision: Any) -> tuple[Any, Any] | None:
-    import calendar
-    import datetime as dt
+    from fogofwar.stories import date_interval
 
-    try:
-        d = dt.date.fromisoformat(str(date)[:10])
-    except ValueError:
-        return None
-    if precision == "week":
-        return d, d + dt.timedelta(days=6)
-    if precision == "month":
-        return d, d.replace(day=calendar.monthrange(d.year, d.month)[1])
-    if precision == "year":
-        return d, d.replace(month=12, day=31)
-    return d, d
+    start, end = date_interval(str(date), precision)
+    return (start, end) if start is not None else None
 
 
 def _interval_gap(a: tuple[Any, Any], b: tuple[Any, Any]) -> int:
-    if a[1] < b[0]:
-        return (b[0] - a[1]).days
-    if b[1] < a[0]:
-        return (a[0] - b[1]).days
-    return 0
+    from fogofwar.stories import interval_gap
+
+    return interval_gap(a, b)
 
 
 def gold_stories(golds: Sequence[dict]) -> list[dict]:
