@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from conftest import assert_valid
 from fogofwar.api import create_app
+from fogofwar.api.process import free_port, wait_until_serving
 from fogofwar.ingest import read_inputs
 from fogofwar.store.db import connect
 from fogofwar.store.ingest import ingest_items
@@ -218,29 +218,17 @@ def test_page_openapi_and_static(client):
         assert client.get(path).status_code == 404, path
 
 
-def _free_port() -> int:
-    from pg_cluster import free_port
-
-    return free_port()
 
 
 def test_real_server(loaded_url, tmp_path):
     """`fogofwar serve` as a real process on a loopback port, queried with httpx."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([str(FOGOFWAR), "serve", "--db", loaded_url, "--port", str(port), "--token", TOKEN],
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
+        wait_until_serving(base, proc, tmp_path / "serve.log")
         with httpx.Client(base_url=base, timeout=60) as http:
             stories = http.get("/api/stories", params={"type": "capture", "limit": 500}).json()
             assert stories["total"] >= 5 and all(s["type"] == "capture" for s in stories["items"])

@@ -10,10 +10,8 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,6 +19,7 @@ import httpx
 import pytest
 
 from conftest import EXAMPLE
+from fogofwar.api.process import free_port, wait_until_serving
 from fogofwar.web.html_report import to_html
 from fogofwar.web.views import story_details
 from test_web import IMG, SCRIPT_CLOSE, hostile_article, izyum_capture
@@ -180,12 +179,6 @@ def test_hostile_article_is_shown_as_text_and_never_runs(page, run, tmp_path):
     page.screenshot(path=str(artifact(tmp_path, "report-hostile.png")))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _fogofwar() -> list[str]:
     exe = Path(sys.executable).with_name("fogofwar")
     return [str(exe)] if exe.exists() else [shutil.which("fogofwar") or "fogofwar"]
@@ -202,22 +195,13 @@ def served(tmp_path_factory):
     done = subprocess.run([*_fogofwar(), "ingest", str(EXAMPLE.parent), "--db", db, "--no-progress"],
                           capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
-    port = _free_port()
+    port = free_port()
     log = (tmp / "serve.log").open("w")
     proc = subprocess.Popen([*_fogofwar(), "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, (tmp / "serve.log").read_text()
-            assert time.monotonic() < deadline, "fogofwar serve did not come up in 60 s"
-            time.sleep(0.3)
+        wait_until_serving(base, proc, tmp / "serve.log")
         yield base
     finally:
         proc.terminate()

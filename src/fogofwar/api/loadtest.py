@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,18 +26,14 @@ from pathlib import Path
 
 import httpx
 
+from fogofwar.api.process import free_port, wait_until_serving
+
 REPO_EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 READ_QUERIES = [
     ("/api/stories", {}), ("/api/events", {}), ("/api/stories", {"type": "capture"}),
     ("/api/events", {"side": "UA", "limit": 50}), ("/api/stories", {"status": "corroborated", "q": "izyum"}),
     ("/api/events", {"bbox": "36,48,39,51"}),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -135,23 +130,14 @@ def run(seconds: float = 10, readers: int = 8, db: str | None = None, ingest: li
         if ingest:
             subprocess.run([*cli, "ingest", *map(str, ingest), "--db", url, "--no-progress"], check=True,
                            stdout=subprocess.DEVNULL, timeout=600)
-        port = _free_port()
+        port = free_port()
         log = open(Path(tmp) / "serve.log", "w")
         env = {**os.environ, "FOGOFWAR_API_TOKEN": token}
         server = subprocess.Popen([*cli, "serve", "--db", url, "--port", str(port)], env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start: " + (Path(tmp) / "serve.log").read_text())
-                time.sleep(0.2)
+            wait_until_serving(base, server, Path(tmp) / "serve.log")
             # warm the writer's pipeline so its load time is not counted as a request
             httpx.post(f"{base}/api/analyze", json={"text": "Warm-up."}, timeout=120)
             figures = asyncio.run(_drive(base, seconds, readers, token, _writer_texts(ingest or [REPO_EXAMPLES]),
