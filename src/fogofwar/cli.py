@@ -34,9 +34,6 @@ class InputFormat(str, Enum):
     html = "html"
 
 
-PROGRESS_THRESHOLD = 5
-
-
 @app.command()
 def analyze(
     paths: list[str] = typer.Argument(..., help="Files, folders, or - for standard input."),

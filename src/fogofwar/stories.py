@@ -704,16 +704,27 @@ def _pool(pooled: list[StorySource]) -> list[StorySource]:
     return list(by_key.values())
 
 
+def _date_bounds(group: _Group) -> tuple[dt.date, dt.date] | None:
+    """(latest start, earliest end) of a group's dated members; None if none is dated."""
+    dated = [(m.start, m.end) for m in group.members if m.start and m.end]
+    if not dated:
+        return None
+    return max(s for s, _ in dated), min(e for _, e in dated)
+
+
 def _link_control_changes(stories: list[StoryRecord], groups: list[_Group]) -> None:
-    for a, ga in zip(stories, groups):
+    """A capture and the other side's withdrawal at the same place, every dated member of one
+    within the date window of every dated member of the other (two bounds per story suffice)."""
+    bounds = [_date_bounds(g) for g in groups]
+    for a, ga, ba in zip(stories, groups, bounds):
         if a.type != "capture":
             continue
-        for b, gb in zip(stories, groups):
+        for b, gb, bb in zip(stories, groups, bounds):
             if b.type != "withdrawal" or not same_place(ga.place, gb.place):
                 continue
             if a.actor_side and b.actor_side and a.actor_side == b.actor_side:
                 continue
-            if not all(dates_compatible(ga.intervals(), m.event.date, m.event.date_precision) for m in gb.members):
+            if ba and bb and max(ba[0] - bb[1], bb[0] - ba[1]).days > DATE_WINDOW_DAYS:
                 continue
             a.linked.append(b.id)
             b.linked.append(a.id)
