@@ -233,6 +233,11 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
         return _subject(verb.head)
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
         # "X mocked the complaint, saying ...": the participle's speaker is the main subject
+        outer = _outer_cue(verb.head)
+        if outer is not None and verb.lemma_.lower() in _cues()["verbs"]:
+            # "X denied that the group had sent fighters, telling Reuters ...": the parser hung the
+            # participle on the reported clause; its speaker is X, not the reported clause's subject
+            return _subject(outer)
         subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         if subject is not None:
             return subject, False

@@ -34,11 +34,16 @@ def side_markers() -> dict[str, str]:
     import countryinfo
 
     markers: dict[str, str] = {}
+    weight: dict[str, int] = {}  # a name shared by several countries ("Indian", "Congolese") goes to the most populous
     for country in countryinfo.all_countries():
         try:
             code = country.iso()["alpha2"]
         except Exception:  # pragma: no cover - incomplete record in the package
             continue
+        try:
+            population = int(country.population() or 0)
+        except Exception:  # pragma: no cover - no population in the record
+            population = 0
         names = [country.name(), country.demonym() or ""]
         try:
             names.append(country.capital() or "")
@@ -48,9 +53,9 @@ def side_markers() -> dict[str, str]:
             for name in raw if isinstance(raw, list) else [raw]:
                 name = (name or "").strip().lower()
                 if name and len(name) > 2:
-                    markers.setdefault(name, code)
-                    if name.endswith("n"):
-                        markers.setdefault(name + "s", code)  # Ukrainians, Russians
+                    for key in (name, name + "s") if name.endswith("n") else (name,):  # Ukrainians, Russians
+                        if population > weight.get(key, -1):
+                            markers[key], weight[key] = code, population
     for actor in load("actors.json")["actors"]:
         for alias in actor["aliases"]:
             markers[alias.lower()] = actor["code"]

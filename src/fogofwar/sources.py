@@ -109,6 +109,10 @@ def _key(span: Span) -> str:
 
 def _person(span: Span) -> str | None:
     ents = [e for e in span.ents if e.label_ == "PERSON"]
+    if span.root.pos_ == "NOUN":
+        # "Azerbaijan's defence ministry", "the Karabakh authorities", "a resident of X": a name
+        # that only modifies a common noun is not the speaker (the tagger calls places PERSON)
+        ents = [e for e in ents if e.start <= span.root.i < e.end]
     if ents:
         return max(ents, key=len).text.removesuffix("'s").removesuffix("’s")
     if span.root.ent_type_ == "PERSON":
