@@ -152,7 +152,12 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
         etype: str | None = None
         tokens = [token]
         as_noun = token.pos_ == "VERB" and lemma not in verbs and token.lower_ in nouns  # "weaponry" mis-tagged
-        if (token.pos_ == "VERB" and not as_noun) or (token.pos_ == "AUX" and lemma in verbs):
+        as_verb = _participle_tagged_adjective(token, verbs)
+        if as_verb:
+            lemma = as_verb  # "... and reportedly advanced near Krynky": "advanced" tagged JJ
+        if token.dep_ == "amod" and token.lower_ in lex["non_event_modifiers"]:
+            continue  # "surrounding districts"
+        if (token.pos_ == "VERB" and not as_noun) or (token.pos_ == "AUX" and lemma in verbs) or as_verb:
             prt = next((c for c in token.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ in
                         ("out", "back", "through", "off", "over", "forward", "away", "up")
                         and c.i == token.i + 1), None)  # "pulled out of Kherson", "broke through the line"
@@ -209,6 +214,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                         etype = None
                 if low == "fall" and _pobj_of(token, {"of"}):
                     etype = "capture"
+            elif (low in lex["force_operation_nouns"] or lemma in lex["force_operation_nouns"]) and any(
+                    c.dep_ in ("amod", "compound") and c.lower_ in lex["force_operation_modifiers"]
+                    for c in token.children):
+                etype = "attack"  # "continued ground operations", "a military operation in Gaza"
             elif low in light_nouns or lemma in light_nouns:
                 head = token.head
                 if light_nouns.get(low) or light_nouns.get(lemma):
@@ -261,6 +270,20 @@ def _donor(noun: Token) -> str | None:
         mods += [c for c in noun.head.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < noun.i]
     text = " ".join(c.text for c in mods)
     return lexicon.side_of_text(text) if text else None
+
+
+def _participle_tagged_adjective(token: Token, verbs: dict) -> str | None:
+    """The verb lemma of a past participle the tagger called an adjective where only a verb can
+    stand: heading a clause or conjoined with a verb ("continued ... and advanced near X")."""
+    if token.pos_ != "ADJ" or not token.lower_.endswith("ed") or token.dep_ not in ("conj", "ROOT", "ccomp", "advcl"):
+        return None
+    if token.dep_ == "conj" and token.head.pos_ not in ("VERB", "AUX"):
+        return None
+    low = token.lower_
+    for lemma in (low[:-1], low[:-2], low[:-3]):  # advanced, attacked, shelled -> shell; shelled[:-3] = "shel"
+        if lemma in verbs:
+            return lemma
+    return None
 
 
 def _phrase(head: Token) -> Span:
@@ -350,11 +373,13 @@ def _actor(trigger: Token) -> Span | None:
                 if pobj is not None:
                     return _phrase(pobj)
         if not passive:
-            subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
-            if subj is not None:
+            subj = next((c for c in token.children if c.dep_ == "nsubj" and c.ent_type_ not in ("DATE", "TIME")), None)
+            if subj is not None:  # ("claimed on Tuesday to have captured": "Tuesday" is no subject)
                 return _phrase(subj)
         if token.dep_ == "xcomp":
-            controller = _object(token.head) or next(iter(_pobj_of(token.head, {"on"})), None)
+            controller = _object(token.head) or next(
+                (t for t in _pobj_of(token.head, {"on"}) if t.ent_type_ not in ("DATE", "TIME")), None)
+            # "called on Kyiv to withdraw" (not "claimed on Tuesday to have captured")
             if controller is not None:
                 return _phrase(controller)
         if token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
