@@ -77,6 +77,8 @@ def source_phrase(head: Token) -> Span | None:
     media_head = head.lemma_.lower() in _cues()["evidence_nouns"]
     for child in head.children:
         if child.dep_ in ("relcl", "acl", "conj", "cc", "appos", "punct", "advcl", "prep") and child.i > head.i:
+            if child.dep_ in ("conj", "cc") and head.ent_iob_ != "O" and _entity_of(child) == _entity_of(head):
+                continue  # "the Armed Conflict Location and Event Data Project": one name
             if child.dep_ == "prep" and child.lower_ in ("on", "of", "for", "from", "in", "at", "with") and child.i == head.i + 1:
                 continue  # reports on social media, Institute for the Study of War
             if child.dep_ == "appos" and child.i == head.i + 1 + sum(
@@ -96,6 +98,9 @@ def source_phrase(head: Token) -> Span | None:
                 break
             contiguous = []
         contiguous.append(t)
+    opening = next((k for k, t in enumerate(contiguous) if t.text == "(" and t.i > head.i), None)
+    if opening is not None and not any(t.text == ")" for t in contiguous[opening:]):
+        contiguous = contiguous[:opening]  # "... Event Data Project (ACLED": an unclosed abbreviation
     contiguous = _trim(contiguous)
     if not contiguous or head not in contiguous:
         return None
@@ -107,8 +112,18 @@ def _conjuncts(head: Token) -> list[Token]:
     out = [head]
     for t in head.subtree:
         if t.dep_ == "conj" and t.head in out and t.pos_ in ("NOUN", "PROPN", "PRON"):
+            if t.ent_iob_ == "I" and head.ent_iob_ != "O" and _entity_of(t) == _entity_of(head):
+                continue  # "the Armed Conflict Location and Event Data Project": one name
             out.append(t)
     return out
+
+
+def _entity_of(token: Token) -> tuple[int, int] | None:
+    """The (start, end) of the named entity a token is inside, if any."""
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent.start, ent.end
+    return None
 
 
 def _description(source: Span, content: tuple[int, int] | None = None) -> str:

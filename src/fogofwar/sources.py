@@ -181,6 +181,8 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             if sources[index].side is None and theatre and _speaks_for_state(sources[index], span, a.description):
                 sources[index].side = theatre
         src = sources[index]
+        if person and (src.kind == "other" or src.side is None):
+            _describe_from_other_mentions(src, person, span)  # "Netanyahu wrote" after "Prime Minister Benjamin Netanyahu"
         if src.kind == "other" and a.description:
             src.kind = _span_kind(span, a.description)  # "Syrskyi, who was appointed commander-in-chief"
         src.mentions.append((span.start_char, span.end_char))
@@ -192,6 +194,33 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             by_surname.setdefault(person.split()[-1].lower(), index)
         ids.append(src.id)
     return sources, ids
+
+
+def _describe_from_other_mentions(src: Source, person: str, span: Span) -> None:
+    """Kind and side of a named person from how the article introduces them elsewhere
+    ("Prime Minister Benjamin Netanyahu", "Rwanda's government spokeswoman Yolande Makolo",
+    "the region's ombudsman, Gegham Stepanyan"), when the attributed mention names neither."""
+    from fogofwar.claims import _description, source_phrase
+
+    surname = person.split()[-1].lower()
+    for ent in span.doc.ents:
+        if ent.label_ != "PERSON" or ent.end <= ent.start or ent.start == span.root.i or \
+                ent[-1].lower_.removesuffix("'s") != surname:
+            continue
+        if ent.start <= span.root.i < ent.end or not _same_person(ent.text, person):
+            continue
+        phrase = source_phrase(ent.root)
+        if phrase is None:
+            continue
+        description = _description(phrase)
+        if src.kind == "other":
+            kind = _span_kind(phrase, description)
+            if kind != "other":
+                src.kind = kind
+        if src.side is None:
+            src.side = lexicon.side_of_text(phrase.text) or lexicon.side_of_text(description)
+        if src.kind != "other" and src.side is not None:
+            return
 
 
 def _generic_group(span: Span) -> bool:
