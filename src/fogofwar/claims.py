@@ -149,8 +149,9 @@ def _description(source: Span, content: tuple[int, int] | None = None) -> str:
         k = j
         while k < len(doc) and k < j + 12 and doc[k].text not in (",", ".", ";", '"'):
             k += 1
-        if k < len(doc) and doc[k].text == ",":
-            parts.append(doc[j:k].text)
+        if k < len(doc) and doc[k].text == "," and doc[j].lower_ not in ("which", "where", "that", "when") \
+                and doc[j].pos_ not in ("VERB", "AUX"):
+            parts.append(doc[j:k].text)  # "Egypt, which backs the army," names no title; "X, who was appointed ..." does
     return "; ".join(p for p in parts if p)
 
 
@@ -429,6 +430,9 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 if lemma in cues.get("naming_verbs", ()) and not (
                         what_called or any(c.dep_ == "oprd" for c in token.children)):
                     continue  # "called on X to", "called for": no naming, no claim
+                if lemma in cues.get("naming_verbs", ()) and not what_called and token.dep_ == "relcl" and any(
+                        c.dep_ in ("oprd", "dobj") and c.pos_ == "PROPN" for c in token.children):
+                    continue  # "Stepanakert, which Azerbaijan calls Khankendi": another name, not a claim
                 if what_called and (subject.pos_ == "PRON" or subject.lower_ in PRONOUNS):
                     continue  # "what it called a 'regrouping'": the writer's distance, not a second claim
                 content, is_quote = _content_of_verb(token, sent)

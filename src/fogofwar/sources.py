@@ -76,6 +76,15 @@ def _span_kind(span: Span, description: str = "") -> str:
                 return body  # "a Red Cross spokeswoman", "the head of the UN mission"
         if kind != "other":
             return kind
+    if root.pos_ == "PROPN" and root.i > span.start:
+        # "Ukrainian military observer Kostiantyn Mashovets": the title's last word decides
+        title = [t for t in span if t.i < root.i and not (t.pos_ == "PROPN" and t.text[:1].isupper()
+                                                         and all(u.pos_ == "PROPN" for u in span.doc[t.i: root.i]))]
+        if title and title[-1].pos_ == "NOUN":
+            text = span.doc[title[0].i: title[-1].i + 1].text
+            kind = kind_of(text, (len(text) - len(title[-1].text), len(text)))
+            if kind != "other":
+                return kind
     if description:
         first = description.split(";")[0].strip().rstrip(",")
         last = first.split()[-1] if first.split() else ""
@@ -109,7 +118,7 @@ def _key(span: Span) -> str:
 
 def _person(span: Span) -> str | None:
     ents = [e for e in span.ents if e.label_ == "PERSON"]
-    if span.root.pos_ == "NOUN":
+    if span.root.pos_ == "NOUN" or (span.root.is_lower and span.root.ent_type_ != "PERSON"):
         # "Azerbaijan's defence ministry", "the Karabakh authorities", "a resident of X": a name
         # that only modifies a common noun is not the speaker (the tagger calls places PERSON)
         ents = [e for e in ents if e.start <= span.root.i < e.end]
@@ -117,6 +126,9 @@ def _person(span: Span) -> str | None:
         return max(ents, key=len).text.removesuffix("'s").removesuffix("’s")
     if span.root.ent_type_ == "PERSON":
         return span.root.text
+    titled = _name_after_title(span)
+    if titled:
+        return titled
     # a name the tagger missed ("Oleksandr Syrskyi" tagged WORK_OF_ART): two to four capitalised
     # proper nouns that name no body, no side and no kind
     words = [t for t in span if not t.is_punct]
@@ -125,6 +137,25 @@ def _person(span: Span) -> str | None:
             and kind_of(span.text) == "other" and not lexicon.sides_in_text(span.text):
         return span.text
     return None
+
+
+def _name_after_title(span: Span) -> str | None:
+    """ "government spokeswoman Yolande Makolo": the two or three capitalised words that end the
+    phrase after a lower-case title are a name, even when the tagger missed it."""
+    root = span.root
+    if root.pos_ != "PROPN" or root.i != span.end - 1 or not root.text[:1].isupper():
+        return None
+    start = root.i
+    while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN" and span.doc[start - 1].text[:1].isupper() \
+            and root.i - start < 3:
+        start -= 1
+    before = span.doc[start - 1] if start - 1 >= span.start else None
+    if root.i - start < 1 or before is None or not before.is_lower or before.pos_ != "NOUN":
+        return None
+    name = span.doc[start: root.i + 1]
+    if any(t.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "FAC") for t in name) or lexicon.sides_in_text(name.text):
+        return None
+    return name.text
 
 
 def _anonymous(span: Span) -> bool:
@@ -203,13 +234,12 @@ def _describe_from_other_mentions(src: Source, person: str, span: Span) -> None:
     from fogofwar.claims import _description, source_phrase
 
     surname = person.split()[-1].lower()
-    for ent in span.doc.ents:
-        if ent.label_ != "PERSON" or ent.end <= ent.start or ent.start == span.root.i or \
-                ent[-1].lower_.removesuffix("'s") != surname:
+    for token in span.doc:
+        if token.lower_ != surname or token.pos_ != "PROPN" or span.start <= token.i < span.end:
             continue
-        if ent.start <= span.root.i < ent.end or not _same_person(ent.text, person):
+        phrase = source_phrase(token)
+        if phrase is None or not _same_person(_person(phrase) or token.text, person):
             continue
-        phrase = source_phrase(ent.root)
         if phrase is None:
             continue
         description = _description(phrase)
