@@ -47,6 +47,10 @@ class Detected:
 
 
 @functools.lru_cache(maxsize=1)
+def _cues() -> dict:
+    return lexicon.load("cues.json")
+
+
 def _lex() -> dict:
     return lexicon.load("events.json")
 
@@ -663,8 +667,11 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
     for _, trigger, _ in triggers:
         for p in _places_near(trigger, place_at):
             owners.setdefault(id(p), []).append(trigger)
+    speech_nouns = set(_cues()["speech_nouns_in_statement"]) | set(_cues()["evidence_nouns"])
     for etype, trigger, tokens in triggers:
         actor = _actor(trigger)
+        if actor is not None and actor.root.lemma_.lower() in speech_nouns:
+            actor = None  # "said in a statement that ... killed": a statement kills no one
         sentence = sentence_of[trigger.i]
         if (trigger.lemma_.lower() in lex["armed_actor_verbs"] or trigger.lower_ in lex["armed_actor_verbs"]) \
                 and not _armed(actor):
@@ -739,8 +746,8 @@ def _names_someone(actor: Span | None) -> bool:
     if actor is None:
         return False
     root = actor.root
-    if root.pos_ == "PRON":
-        return False
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return False  # "they", or a number the parser took for a subject ("46 wounded")
     lemma = root.lemma_.lower()
     generic = lemma in _lex()["armed_actor_heads"] or lemma in _lex()["anaphoric_actor_heads"]
     return not generic or any(t.pos_ == "PROPN" for t in actor)
