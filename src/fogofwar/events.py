@@ -178,6 +178,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 tokens.append(prt)
             elif lemma in lex["expulsion_verbs"]:
                 etype = "withdrawal"
+            elif lemma in verbs and verbs[lemma]:
+                etype = verbs[lemma]
+            elif lemma in lex["launch_verbs"] and _launches_projectile(token):
+                etype = "attack"  # "launched 32 drones and two missiles at Ukraine"
             elif lemma in verbs:
                 etype = verbs[lemma]
             elif lemma in needing_place:
@@ -274,6 +278,16 @@ def _donor(noun: Token) -> str | None:
         mods += [c for c in noun.head.children if c.dep_ in ("compound", "amod", "poss", "nmod") and c.i < noun.i]
     text = " ".join(c.text for c in mods)
     return lexicon.side_of_text(text) if text else None
+
+
+def _launches_projectile(verb: Token) -> bool:
+    """A launch verb whose object (or a conjunct of it) is a drone, missile, rocket or shell."""
+    obj = _object(verb)
+    if obj is None:
+        return False
+    projectiles = set(_lex()["projectiles"])
+    return any(t.lemma_.lower() in projectiles or t.lower_.rstrip("s") in projectiles
+               for t in [obj, *obj.conjuncts])
 
 
 def _participle_tagged_adjective(token: Token, verbs: dict) -> str | None:
