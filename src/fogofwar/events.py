@@ -159,8 +159,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
         as_verb = _participle_tagged_adjective(token, verbs)
         if as_verb:
             lemma = as_verb  # "... and reportedly advanced near Krynky": "advanced" tagged JJ
-        if token.dep_ == "amod" and token.lower_ in lex["non_event_modifiers"]:
-            continue  # "surrounding districts"
+        if token.dep_ == "amod" and (token.lower_ in lex["non_event_modifiers"] or (
+                token.i > 0 and doc[token.i - 1].text == "-" and token.tag_ == "VBN")):
+            continue  # "surrounding districts"; "the Russian-occupied south" is a state, not an event
         if (token.pos_ == "VERB" and not as_noun) or (token.pos_ == "AUX" and lemma in verbs) or as_verb:
             prt = next((c for c in token.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ in
                         ("out", "back", "through", "off", "over", "forward", "away", "up")
@@ -690,6 +691,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
         if (trigger.lemma_.lower() in lex["armed_actor_verbs"] or trigger.lower_ in lex["armed_actor_verbs"]) \
                 and not _armed(actor):
             continue  # "300,000 people have fled Rafah": civilians fleeing is no withdrawal
+        if trigger.lemma_.lower() in lex["civilian_motion_verbs"] and actor is not None \
+                and actor.root.pos_ == "NOUN" and not _armed(actor) and not lexicon.side_of_text(actor.text):
+            continue  # "residents of Kurakhove who reached Dnipro": people moving, no advance
         modality = _modality(trigger)
         if etype == "aid" and modality in ("hypothetical", "planned") and _promised(trigger):
             modality = "asserted"  # "would continue to provide", "pledged to send": aid promised
@@ -716,7 +720,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
                 type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
                 actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
-                victim_side=_side_of_actor(actor) if victim else None, victim=victim,
+                victim_side=_side_of_actor(_victim_modifier(trigger) or actor) if victim else None, victim=victim,
             ))
     _fill_sides(detected, theatre_of(places))
     return detected
@@ -751,7 +755,20 @@ def _victim(trigger: Token) -> bool:
     victim_verbs = _lex()["victim_verbs"]
     if trigger.pos_ in ("VERB", "AUX"):
         return trigger.lemma_.lower() in victim_verbs and trigger.lemma_.lower() == "lose"
+    if _victim_modifier(trigger) is not None:
+        return True
     return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in victim_verbs
+
+
+def _victim_modifier(trigger: Token) -> Span | None:
+    """ "Ukrainian losses", "Russia's casualties", "Israeli deaths": a casualty noun's possessor or
+    side adjective names the side that suffered them, not the side that inflicted them."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or _lex()["nouns"].get(trigger.lower_) != "casualties":
+        return None
+    for child in trigger.children:
+        if child.dep_ in ("poss", "amod", "compound") and child.i < trigger.i and lexicon.side_of_text(child.text):
+            return trigger.doc[child.i: child.i + 1]
+    return None
 
 
 def _names_someone(actor: Span | None) -> bool:
