@@ -43,6 +43,7 @@ class Detected:
     quantities: list[Quantity] = field(default_factory=list)
     sentence: int = 0
     victim_side: str | None = None  # the side hit, where the actor is only implied ("suffered losses")
+    enemy_of: str | None = None  # "the enemy" in the words of a source of this side: the other side acted
     victim: bool = False  # the actor phrase names the side hit, not the side acting
 
 
@@ -393,6 +394,8 @@ def _actor(trigger: Token) -> Span | None:
                     return _phrase(pobj)
         if not passive:
             subj = next((c for c in token.children if c.dep_ == "nsubj" and c.ent_type_ not in ("DATE", "TIME")), None)
+            if subj is not None and subj.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
+                return _phrase(token.head)  # "residents who reached Dnipro": the antecedent
             if subj is not None:  # ("claimed on Tuesday to have captured": "Tuesday" is no subject)
                 return _phrase(subj)
         if token.dep_ == "xcomp":
@@ -667,8 +670,12 @@ def _anaphoric_place(trigger: Token, places: list[Place], sentence: int) -> Plac
     return None
 
 
-def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list[Detected]:
-    """Events stated in the document, one per trigger and place."""
+def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
+                  voices: list[tuple[int, int, str | None]] | None = None) -> list[Detected]:
+    """Events stated in the document, one per trigger and place.
+
+    ``voices`` are the (start, end) character spans of what sources say, with each source's
+    side: "the enemy" in a source's words is the side that source fights."""
     place_at: dict[int, Place] = {}
     for p in places:
         span = doc.char_span(p.start, p.end, alignment_mode="expand")
@@ -692,7 +699,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
                 and not _armed(actor):
             continue  # "300,000 people have fled Rafah": civilians fleeing is no withdrawal
         if trigger.lemma_.lower() in lex["civilian_motion_verbs"] and actor is not None \
-                and actor.root.pos_ == "NOUN" and not _armed(actor) and not lexicon.side_of_text(actor.text):
+                and actor.root.pos_ in ("NOUN", "PROPN") and not _armed(actor) and not lexicon.side_of_text(actor.text):
             continue  # "residents of Kurakhove who reached Dnipro": people moving, no advance
         modality = _modality(trigger)
         if etype == "aid" and modality in ("hypothetical", "planned") and _promised(trigger):
@@ -715,8 +722,11 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
             near = [nearest] if nearest else [None]  # type: ignore[list-item]
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
+        enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
+            actor.root.lemma_.lower() in lex["enemy_heads"] else None
         for place in targets:
             detected.append(Detected(
+                enemy_of=enemy_of,
                 type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
                 actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
@@ -724,6 +734,12 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int]) -> list
             ))
     _fill_sides(detected, theatre_of(places))
     return detected
+
+
+def _speaker_side(trigger: Token, voices: list[tuple[int, int, str | None]] | None) -> str | None:
+    """The side of the source in whose words the trigger stands (the innermost such claim)."""
+    inside = [v for v in voices or () if v[0] <= trigger.idx < v[1] and v[2]]
+    return min(inside, key=lambda v: v[1] - v[0])[2] if inside else None
 
 
 def _armed(actor: Span | None) -> bool:
@@ -898,6 +914,8 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
     for d in detected:
         if d.victim_side and not d.actor_side:
             d.actor_side = target_side(d.victim_side, sides)
+        if d.enemy_of and not d.actor_side:
+            d.actor_side = target_side(d.enemy_of, sides)  # "The enemy managed to ...", said a Ukrainian unit
     kept: list[Detected] = []
     owner: list[int] = []  # per detected event, the index of the kept event it became
     for d in detected:

@@ -53,7 +53,9 @@ def _analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
     sources, source_ids = sources_stage.resolve_sources(attributions, theatre=events_stage.theatre_of(places))
     claims = claims_stage.make_claims(attributions, source_ids)
 
-    detected = events_stage.detect_events(doc, places, sentence_of)
+    side_of = {s.id: s.side for s in sources}
+    voices = [(a.content[0], a.content[1], side_of[sid]) for a, sid in zip(attributions, source_ids) if a.content]
+    detected = events_stage.detect_events(doc, places, sentence_of, voices)
     lines = _line_index(doc)
     events, owner = events_stage.to_events(detected, lines)
 
