@@ -537,3 +537,8 @@ def test_losses_name_the_side_hit_and_the_enemy_the_other_side(run):
     assert [e.actor_side for e in enemy] == ["RU", "UA", "RU"]
     losses = next(e for e in events if e.type == "casualties")
     assert losses.actor_side == "RU"  # Ukrainian losses were inflicted by the other side
+
+
+def test_armed_party_entering_without_object_advances(run):
+    assert "advance" in [e.type for e, _ in _events(run, "The army pulled out and the militants entered at dawn.", "2025-04-17")]
+    assert "advance" not in [e.type for e, _ in _events(run, "The doctor entered at dawn.", "2025-04-17")]
