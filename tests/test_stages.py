@@ -542,3 +542,13 @@ def test_losses_name_the_side_hit_and_the_enemy_the_other_side(run):
 def test_armed_party_entering_without_object_advances(run):
     assert "advance" in [e.type for e, _ in _events(run, "The army pulled out and the militants entered at dawn.", "2025-04-17")]
     assert "advance" not in [e.type for e, _ in _events(run, "The doctor entered at dawn.", "2025-04-17")]
+
+
+def test_the_statement_is_its_maker_and_national_documents_are_official(run):
+    text = ("The Karabakh separatist authorities said in a statement on Wednesday that a ceasefire had begun.\n"
+            "Armenian units are to leave the region, according to the statement.\n"
+            "Dozens were killed, according to Israeli tallies.")
+    claims, _ = _claims(run, text, "2023-09-20")
+    assert claims[0][1].source == claims[1][1].source  # "the statement" is the authorities'
+    assert claims[1][2].kind == "official"
+    assert (claims[2][2].kind, claims[2][2].side) == ("official", "IL")

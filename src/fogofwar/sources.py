@@ -98,6 +98,9 @@ def _span_kind(span: Span, description: str = "") -> str:
     kind = kind_of(span.text)
     if kind == "other" and _is_state_name(span):
         return "official"  # "Israel says", "Kigali rejected": the government
+    if kind == "other" and root.lemma_.lower() in lexicon.load("cues.json")["document_nouns"] and (
+            lexicon.side_of_text(span.text) or any(t.lower_ in ("government", "joint", "official") for t in span)):
+        return "official"  # "Israeli tallies", "a French security assessment", "a joint statement"
     return kind
 
 
@@ -220,11 +223,24 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
         if person and not src.person:
             src.person, src.name = person, person
         last_by_head[root] = index
+        for noun in _speech_nouns_of(a):
+            last_by_head[noun] = index  # "X said in a statement" ... "according to the statement": X's
         by_key.setdefault(key, index)
         if person:
             by_surname.setdefault(person.split()[-1].lower(), index)
         ids.append(src.id)
     return sources, ids
+
+
+def _speech_nouns_of(a: Attribution) -> list[str]:
+    """The statement, post or update a cue says it was made in ("said in a flash update on Monday")."""
+    nouns = set(lexicon.load("cues.json")["speech_nouns_in_statement"])
+    out = []
+    for cue in a.cue_tokens[:1]:
+        for prep in cue.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "on", "during"):
+                out += [t.lower_ for t in prep.children if t.dep_ == "pobj" and (t.lower_ in nouns or t.lemma_ in nouns)]
+    return out
 
 
 def _describe_from_other_mentions(src: Source, person: str, span: Span) -> None:
