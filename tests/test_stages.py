@@ -552,3 +552,8 @@ def test_the_statement_is_its_maker_and_national_documents_are_official(run):
     assert claims[0][1].source == claims[1][1].source  # "the statement" is the authorities'
     assert claims[1][2].kind == "official"
     assert (claims[2][2].kind, claims[2][2].side) == ("official", "IL")
+
+
+def test_present_tense_control_is_a_state(run):
+    assert "capture" not in [e.type for e, _ in _events(run, "Gangs control most of Port-au-Prince.", "2025-04-01")]
+    assert "capture" in [e.type for e, _ in _events(run, "Gangs took control of Mirebalais.", "2025-04-01")]

@@ -186,8 +186,8 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 etype = "attack"  # "launched 32 drones and two missiles at Ukraine"
             elif lemma in verbs:
                 etype = verbs[lemma]
-            elif lemma in needing_place:
-                obj = _object(token)
+            elif lemma in needing_place and not (lemma in lex["state_verbs"] and token.tag_ in ("VBP", "VBZ")):
+                obj = _object(token)  # ("the rebels now control two cities" states who holds them)
                 passive_subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
                 args = ([obj] if obj is not None else []) + _pobj_of(token, {"of", "into"}) + (
                     [passive_subject] if passive_subject is not None else [])  # "the town has been cleared"
