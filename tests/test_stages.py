@@ -557,3 +557,22 @@ def test_the_statement_is_its_maker_and_national_documents_are_official(run):
 def test_present_tense_control_is_a_state(run):
     assert "capture" not in [e.type for e, _ in _events(run, "Gangs control most of Port-au-Prince.", "2025-04-01")]
     assert "capture" in [e.type for e, _ in _events(run, "Gangs took control of Mirebalais.", "2025-04-01")]
+
+
+def test_the_army_is_the_last_army_named(run):
+    text = ("Hezbollah fighters clashed with Israeli troops near the border village of Odaisseh.\n"
+            "The Israeli military confirmed that eight soldiers had been killed in southern Lebanon.\n"
+            "On Tuesday, the army said its troops had begun ground raids in villages near the border.")
+    claims, _ = _claims(run, text, "2024-10-02")
+    assert claims[0][1].source == claims[1][1].source and claims[1][2].side == "IL"
+
+
+def test_theatre_from_the_lede_between_close_leaders():
+    from fogofwar.events import theatre_of
+    from fogofwar.models import Place
+
+    def place(country):
+        return Place(id="p", mention="x", start=0, end=1, sentence=0, geonameid=None, name="x", kind="city",
+                     lat=0.0, lon=0.0, country=country, admin1=None, confidence=1.0)
+    assert theatre_of([place(c) for c in ["ML", "ML", "BF", "ML", "BF", "ML", "BF"]]) == "ML"
+    assert theatre_of([place(c) for c in ["BF", "ML", "ML", "BF"]]) is None  # a tie decides nothing

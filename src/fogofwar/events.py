@@ -879,7 +879,11 @@ def theatre_of(places: list[Place]) -> str | None:
     if not countries:
         return None
     (top, n), *rest = countries.most_common()
-    return top if n >= 2 and (not rest or n >= 2 * rest[0][1]) else None
+    if n >= 2 and (not rest or n >= 2 * rest[0][1]):
+        return top
+    first = next(p.country for p in places if p.country)
+    # no clear majority: the lede decides between leaders ("in Bamako" ... Burkina Faso later)
+    return top if first == top and n >= 2 and (not rest or n > rest[0][1]) else None
 
 
 def target_side(actor_side: str | None, sides: Counter[str]) -> str | None:

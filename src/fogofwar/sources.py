@@ -186,8 +186,9 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
         key = _key(span)
         if root in PRONOUNS and len(span) == 1:
             index = len(sources) - 1 if sources else None
-        elif span[0].lower_ == "the" and root in last_by_head and len(span) <= 3:
-            index = last_by_head[root]  # "the source" -> the last military source
+        elif span[0].lower_ == "the" and _head_key(root) in last_by_head and len(span) <= 3 \
+                and not lexicon.side_of_text(span.text):
+            index = last_by_head[_head_key(root)]  # "the source" -> the last military source
         elif person:
             surname = person.split()[-1].lower()
             index = by_surname.get(surname)
@@ -222,7 +223,7 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
         src.mentions.append((span.start_char, span.end_char))
         if person and not src.person:
             src.person, src.name = person, person
-        last_by_head[root] = index
+        last_by_head[_head_key(root)] = index
         for noun in _speech_nouns_of(a):
             last_by_head[noun] = index  # "X said in a statement" ... "according to the statement": X's
         by_key.setdefault(key, index)
@@ -230,6 +231,14 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             by_surname.setdefault(person.split()[-1].lower(), index)
         ids.append(src.id)
     return sources, ids
+
+
+def _head_key(head: str) -> str:
+    """One key for head words that name the same body ("the army" after "the Israeli military")."""
+    for group in lexicon.load("source_kinds.json")["same_body_heads"]:
+        if head in group:
+            return group[0]
+    return head
 
 
 def _speech_nouns_of(a: Attribution) -> list[str]:
