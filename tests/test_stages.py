@@ -576,3 +576,11 @@ def test_theatre_from_the_lede_between_close_leaders():
                      lat=0.0, lon=0.0, country=country, admin1=None, confidence=1.0)
     assert theatre_of([place(c) for c in ["ML", "ML", "BF", "ML", "BF", "ML", "BF"]]) == "ML"
     assert theatre_of([place(c) for c in ["BF", "ML", "ML", "BF"]]) is None  # a tie decides nothing
+
+
+def test_a_repelled_attack_is_the_other_sides(run):
+    text = ("Russian forces shelled Kupiansk on Monday.\n"
+            "Ukrainian forces struck a Russian depot near Svatove.\n"
+            "Ukrainian troops repelled the assault on Kupiansk, the brigade said.")
+    attacks = [e for e, _ in _events(run, text, "2024-10-02") if e.type == "attack"]
+    assert [e.actor_side for e in attacks] == ["RU", "UA", "RU"]

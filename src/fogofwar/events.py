@@ -727,6 +727,10 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
             actor.root.lemma_.lower() in lex["enemy_heads"] else None
+        if _nominal(trigger) and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in lex["repel_verbs"] \
+                and (actor is None or (actor.root.head.i == trigger.head.i and actor.root.dep_ == "nsubj")):
+            enemy_of = side  # "Ukrainian troops repelled the assault": the assault was the other side's
+            actor, side = None, None
         for place in targets:
             detected.append(Detected(
                 enemy_of=enemy_of,
@@ -812,6 +816,8 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
         by_sentence.setdefault(d.sentence, []).append(d)
     last: dict[str, str] = {}
     for d in detected:
+        if d.enemy_of and not d.actor_side:
+            continue  # the other side of enemy_of, once every side is known (to_events)
         if d.actor is not None and theatre and _state_institution(d.actor):
             if d.victim and not d.victim_side:
                 d.victim_side = theatre  # "the army denied losing any soldiers"
