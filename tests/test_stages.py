@@ -584,3 +584,11 @@ def test_a_repelled_attack_is_the_other_sides(run):
             "Ukrainian troops repelled the assault on Kupiansk, the brigade said.")
     attacks = [e for e, _ in _events(run, text, "2024-10-02") if e.type == "attack"]
     assert [e.actor_side for e in attacks] == ["RU", "UA", "RU"]
+
+
+def test_a_denied_and_a_stated_attack_in_one_line_stay_apart(run):
+    text = "Moscow did not acknowledge the strike, but a Russian blogger said air defences had destroyed two Ukrainian boats."
+    attacks = [e for e, _ in _events(run, text, "2023-11-17") if e.type == "attack"]
+    assert any(e.modality == "asserted" for e in attacks)
+    assert "attack" in [e.type for e, _ in _events(run, "ISW assesses that Ukrainian operations near Krynky continue.",
+                                                    "2023-11-17")]

@@ -228,7 +228,8 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 if low == "fall" and _pobj_of(token, {"of"}):
                     etype = "capture"
             elif (low in lex["force_operation_nouns"] or lemma in lex["force_operation_nouns"]) and any(
-                    c.dep_ in ("amod", "compound") and c.lower_ in lex["force_operation_modifiers"]
+                    c.dep_ in ("amod", "compound") and (c.lower_ in lex["force_operation_modifiers"] or (
+                        lexicon.side_of_text(c.text) not in (None, "INT") and c.pos_ in ("ADJ", "PROPN")))
                     for c in token.children):
                 etype = "attack"  # "continued ground operations", "a military operation in Gaza"
             elif low in light_nouns or lemma in light_nouns:
@@ -934,9 +935,10 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
     for d in detected:
         line = line_of[d.trigger.i]
         twin = None
+        factual = set(_lex()["factual_modalities"])
         for k in kept:
-            if line_of[k.trigger.i] != line or k.type != d.type:
-                continue
+            if line_of[k.trigger.i] != line or k.type != d.type or (k.modality in factual) != (d.modality in factual):
+                continue  # ("did not acknowledge the strike, but ... had destroyed": one denied, one stated)
             if k.place is d.place or (d.place is None) or (k.place is not None and d.place is not None
                                                             and k.place.geonameid is not None
                                                             and k.place.geonameid == d.place.geonameid):
