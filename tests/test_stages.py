@@ -592,3 +592,13 @@ def test_a_denied_and_a_stated_attack_in_one_line_stay_apart(run):
     assert any(e.modality == "asserted" for e in attacks)
     assert "attack" in [e.type for e, _ in _events(run, "ISW assesses that Ukrainian operations near Krynky continue.",
                                                     "2023-11-17")]
+
+
+def test_a_place_under_fire_is_the_target_and_it_is_the_place_before(run):
+    text = ("Rebels captured Aleppo on Friday and moved south toward Hama.\n"
+            "Hama came under heavy shelling on Saturday as the fighters pushed toward it, a resident said.")
+    events = _events(run, text, "2024-11-30")
+    attack = next((e, p) for e, p in events if e.type == "attack")
+    assert attack[0].actor is None and attack[1] is not None and attack[1].mention == "Hama"
+    advance = [(e, p) for e, p in events if e.type == "advance" and e.sentence == 1]
+    assert advance and advance[0][1] is not None and advance[0][1].mention == "Hama"

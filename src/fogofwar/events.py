@@ -539,6 +539,16 @@ def _places_near(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
     return found
 
 
+def _pronoun_place(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
+    """A trigger whose prepositional object is "it": the last place named before it in the sentence."""
+    pronoun = next((t for c in trigger.children if c.dep_ == "prep" for t in c.children
+                    if t.dep_ == "pobj" and t.lower_ == "it"), None)
+    if pronoun is None:
+        return []
+    before = [place_at[i] for i in range(trigger.sent.start, trigger.i) if i in place_at]
+    return before[-1:]
+
+
 def _describes_other(token: Token, place_at: dict[int, Place]) -> bool:
     """A place inside a phrase about another place: "Goma, the largest city in eastern Congo",
     "near Sake, west of Goma", "Omdurman, the twin city of the capital Khartoum" (not "A and B")."""
@@ -710,11 +720,20 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             modality = "asserted"  # "would continue to provide", "pledged to send": aid promised
         elif etype != "aid" and modality == "requested":
             modality = "hypothetical"  # "called for Rwanda to withdraw": asked for, not done
+        under = _nominal(trigger) and trigger.dep_ == "pobj" and trigger.head.lower_ == "under" \
+            and trigger.head.head.lemma_.lower() in ("come", "be", "remain", "fall")
+        if under:
+            actor = None  # "Hama came under heavy shelling": Hama is the target, not the shooter
         side = _side_of_actor(actor)
         victim = _victim(trigger)
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
         near = _places_near(trigger, place_at)
+        if not near and under:
+            subject = next((c for c in trigger.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            near = [place_at[t.i] for t in ([subject] if subject is not None else []) if t.i in place_at]
+        if not near:
+            near = _pronoun_place(trigger, place_at)  # "the fighters pushed toward it": the place named before
         if not near and trigger.dep_ in ("nsubj", "nsubjpass", "dobj") and trigger.head.pos_ in ("VERB", "AUX") \
                 and _nominal(trigger):
             # "airstrikes killed 19 people in Rafah", "carried out airstrikes on Aleppo": the verb's place
