@@ -91,12 +91,23 @@ def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
     side; a country word before "opposition" / "rebels" and a seat
     ("Britain-based") give no side.
     """
-    markers = side_markers()
+    found, backers = _sides_and_backers(text)
+    return list(found), list(backers)
+
+
+@functools.lru_cache(maxsize=1)
+def _word_sets() -> tuple[frozenset, frozenset, frozenset, frozenset]:
     data = _sides_data()
-    case_sensitive = set(data.get("case_sensitive", []))
-    backer_suffixes = set(data.get("backer_suffixes", []))
-    located = set(data.get("located_suffixes", []))
-    not_after = set(data.get("not_affiliation_after", []))
+    return (frozenset(data.get("case_sensitive", [])), frozenset(data.get("backer_suffixes", [])),
+            frozenset(data.get("located_suffixes", [])), frozenset(data.get("not_affiliation_after", [])))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sides_and_backers(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``sides_and_backers`` as tuples, remembered: the stages ask about the same phrase several times."""
+    markers = side_markers()
+    case_sensitive, backer_suffixes, located, not_after = _word_sets()
+    non_state = _non_state_codes()
     raw = _WORD.findall(text)
     words = [_normal_word(w, markers) for w in raw]
     found: list[str] = []
@@ -129,7 +140,7 @@ def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
                 if hit:
                     break
         if hit and not backer and i + hit[1] < len(words) and words[i + hit[1]] in not_after \
-                and hit[0] not in non_state_codes():
+                and hit[0] not in non_state:
             hit = None  # "Syrian opposition fighters" are not the Syrian state
         if hit:
             target = backers if backer else found
@@ -138,18 +149,23 @@ def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
             i += hit[1]
         else:
             i += 1
-    return found, backers
+    return tuple(found), tuple(backers)
+
+
+@functools.lru_cache(maxsize=1)
+def _non_state_codes() -> frozenset[str]:
+    return frozenset(a["code"] for a in load("actors.json")["actors"])
 
 
 def non_state_codes() -> set[str]:
-    """Side codes of the armed groups in data/actors.json."""
-    return {a["code"] for a in load("actors.json")["actors"]}
+    """Side codes of the armed groups in data/actors.json (a new set: callers may change it)."""
+    return set(_non_state_codes())
 
 
 def preferred_side(text: str) -> str | None:
     """The side of a phrase, a named armed group first ("Sudan's paramilitary RSF" -> RSF)."""
     sides = sides_in_text(text)
-    groups = [s for s in sides if s in non_state_codes()]
+    groups = [s for s in sides if s in _non_state_codes()]
     return groups[0] if groups else (sides[0] if sides else None)
 
 

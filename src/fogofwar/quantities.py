@@ -34,6 +34,7 @@ _VAGUE = re.compile(r"\b(?P<vague>tens of thousands|dozens|scores|hundreds|thous
                     + "|".join(COUNTED) + r")\b", re.I)
 
 
+_FOLD_EXCEPTIONS = "\u0131\u017f\u0130\u212a"  # ı ſ İ K: re.I matches them to i, s, i, k
 _AT_LEAST = re.compile(r"(?:\bat least|\bmore than|\bover|\bupwards of|\bno fewer than|\bin excess of)\s*$", re.I)
 
 
@@ -58,15 +59,23 @@ def quantities_in(text: str, offset: int = 0) -> list[Quantity]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in _MEASURE.finditer(text):
+    # Each pattern needs one of its literal words (a unit; a counted noun) somewhere in the text:
+    # look for them with plain substring tests first, which cost far less than the scans.
+    # ``lower()`` folds every character that ``re.I`` matches to these ASCII words except a few
+    # (dotless i, long s, dotted capital I, Kelvin sign): with those, scan anyway.
+    folded = text.lower()
+    exotic = any(c in text for c in _FOLD_EXCEPTIONS)
+    any_unit = exotic or any(u in folded for u in UNITS)
+    any_noun = exotic or any(n in folded for n in COUNTED)
+    for m in (_MEASURE.finditer(text) if any_unit else ()):
         out.append(Quantity(_number(m["num"], m["scale"]), UNITS[m["unit"].lower()], m.group(0),
                             lower_bound=_floor(text, m.start())))
         taken.append(m.span())
-    for m in _VAGUE.finditer(text):
+    for m in (_VAGUE.finditer(text) if any_noun else ()):
         if free(*m.span()):
             out.append(Quantity(VAGUE[m["vague"].lower()], m["noun"].lower(), m.group(0), lower_bound=True))
             taken.append(m.span())
-    for m in _COUNT.finditer(text):
+    for m in (_COUNT.finditer(text) if any_noun else ()):
         if free(*m.span()):
             out.append(Quantity(_number(m["num"], m["scale"]), m["noun"].lower(), m.group(0),
                                 lower_bound=_floor(text, m.start())))

@@ -13,14 +13,21 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from fogofwar.nlp import text_of
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+# words that are a date on their own, entity or not; with the weekdays, as spaCy's string ids
+_LONE_WORDS = frozenset(("yesterday", "overnight", "today", "tonight"))
+_LONE_AND_WEEKDAY_IDS = numpy.array([get_string_id(w) for w in sorted(_LONE_WORDS | set(WEEKDAYS))], dtype="uint64")
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -55,6 +62,7 @@ def _latest_month(month: int, ref: dt.date, year: str | None) -> int:
     return ref.year if month <= ref.month else ref.year - 1
 
 
+@functools.lru_cache(maxsize=8192)
 def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
     """Resolve one date expression; None where it cannot be pinned down."""
     text = expression.strip().lower()
@@ -134,6 +142,18 @@ _ANAPHORIC = [
     (re.compile(r"\b" + _N + r"\s+days?\s+earlier\b", re.I), "-n"),
 ]
 
+# Per pattern above, groups of words of which it needs one each (lower case): a cheap test
+# before the scan. ``lower()`` folds what ``re.I`` matches to them, except these characters.
+_ANAPHORIC_NEEDS = [
+    (("since then",),),
+    (("that", "the same"), ("day", "night", "morning", "afternoon", "evening")),
+    (("the",), ("next", "following")),
+    (("previous", "preceding", "the day before"),),
+    (("day",), ("later", "afterwards", "after that")),
+    (("day",), ("earlier",)),
+]
+_FOLD_EXCEPTIONS = "\u0131\u017f\u0130\u212a"  # ı ſ İ K: re.I matches them to i, s, i, k
+
 
 def shift_anaphoric(expression: str, previous: ResolvedDate | None) -> ResolvedDate | None:
     """Resolve an expression that points back to an earlier date ("the next day") from that date."""
@@ -187,8 +207,11 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
         if resolved:
             mentions.append(DateMention(ent, resolved, _anchor(ent)))
             covered.update(range(ent.start, ent.end))
-    for token in doc:
-        if token.i not in covered and token.lower_ in ("yesterday", "overnight", "today", "tonight"):
+    # only the tokens that are one of the words below (found by their hashes, not one by one)
+    lowers = doc.to_array(LOWER) if len(doc) else numpy.zeros(0, dtype="uint64")
+    for i in numpy.flatnonzero(numpy.isin(lowers, _LONE_AND_WEEKDAY_IDS)).tolist():
+        token = doc[i]
+        if token.i not in covered and token.lower_ in _LONE_WORDS:
             span = doc[token.i: token.i + 1]  # "killed 19 people in Rafah overnight": not always an entity
             resolved = resolve(span.text, published)
             if resolved:
@@ -206,8 +229,13 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
 def _with_anaphoric(doc: Doc, mentions: list[DateMention], covered: set[int]) -> list[DateMention]:
     """Add "since then" / "the next day" mentions, each resolved from the nearest earlier date."""
     found = []
-    for regex, _ in _ANAPHORIC:
-        for m in regex.finditer(text_of(doc)):
+    text = text_of(doc)
+    folded = text.lower()
+    exotic = any(c in text for c in _FOLD_EXCEPTIONS)
+    for (regex, _), needs in zip(_ANAPHORIC, _ANAPHORIC_NEEDS):
+        if not exotic and not all(any(w in folded for w in group) for group in needs):
+            continue  # a word the pattern cannot match without is missing: no need to scan
+        for m in regex.finditer(text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and not covered.intersection(range(span.start, span.end)):
                 found.append(span)

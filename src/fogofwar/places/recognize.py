@@ -39,8 +39,11 @@ Nationality adjectives and demonyms ("Ukrainian", "Russians") are never places.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
 
 from fogofwar.places.gazetteer import Candidate, Gazetteer
@@ -139,7 +142,7 @@ def _is_cap(tok: Token) -> bool:
     return bool(t) and t[0].isupper() and any(c.isalpha() for c in t)
 
 
-def _strip(doc: Doc, i: int, j: int) -> tuple[int, int]:
+def _strip(doc: Doc | Sequence[Token], i: int, j: int) -> tuple[int, int]:
     """Trim determiners, possessive endings and punctuation from token range [i, j)."""
     while i < j and (doc[i].lower_ in ("the", "a", "an") or doc[i].is_punct):
         i += 1
@@ -148,7 +151,7 @@ def _strip(doc: Doc, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
-def _blocking_spans(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = None) -> list[Span]:
     """Entities whose tokens the phrase matcher must not use.
 
     The small model often tags towns PERSON, ORG or even NORP ("Khan Younis",
@@ -159,11 +162,12 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
     """
     out = []
     demonyms = gazetteer.demonyms
+    toks = toks if toks is not None else list(doc)
     for e in doc.ents:
         if e.label_ not in ALWAYS_BLOCKING and e.label_ not in ("PERSON", "ORG"):
             continue  # WORK_OF_ART, EVENT, ...: boundaries too unreliable ("Izyum on")
-        i, j = _strip(doc, e.start, e.end)
-        while j > i + 1 and not _is_cap(doc[j - 1]):
+        i, j = _strip(toks, e.start, e.end)
+        while j > i + 1 and not _is_cap(toks[j - 1]):
             j -= 1
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
             words = doc[i:j]
@@ -180,7 +184,7 @@ def _conj_root(tok: Token) -> Token:
     return tok
 
 
-def _admin_hint(doc: Doc, j: int, head: Token) -> tuple[str | None, bool]:
+def _admin_hint(doc: Doc | Sequence[Token], j: int, head: Token) -> tuple[str | None, bool]:
     """(unit word, extends-the-span) for a name ending before token j."""
     if j < len(doc) and doc[j].lower_ in ADMIN_WORDS:
         return doc[j].lower_, True
@@ -301,7 +305,7 @@ def _surface_metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
     return ""
 
 
-def _name_range(doc: Doc, i: int, j: int) -> tuple[int, int]:
+def _name_range(doc: Doc | Sequence[Token], i: int, j: int) -> tuple[int, int]:
     """Drop a trailing unit word from a token range (it is kept aside as the admin hint)."""
     if j - i > 1 and doc[j - 1].lower_ in ADMIN_WORDS:
         return i, j - 1
@@ -309,73 +313,91 @@ def _name_range(doc: Doc, i: int, j: int) -> tuple[int, int]:
 
 
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
-    """All toponym mentions (metonyms included, flagged ``is_place=False``)."""
-    covered = [False] * len(doc)
-    blocked = [False] * len(doc)
-    for e in _blocking_spans(doc, gazetteer):
+    """All toponym mentions (metonyms included, flagged ``is_place=False``).
+
+    The tokens, their texts and offsets are read once up front: ``doc[i]`` builds a
+    new Token on every call and ``doc[i:j].text`` a new Span, and the matcher below
+    looks at every token (a span's text is the slice of the document text between
+    its first token's offset and its last token's end).
+    """
+    from fogofwar.nlp import text_of
+
+    n = len(doc)
+    toks = list(doc)
+    text = text_of(doc)
+    offsets = doc.to_array([IDX, LENGTH]).tolist()
+    starts = [o[0] for o in offsets]
+    ends = [o[0] + o[1] for o in offsets]
+    words = [t.text for t in toks]
+
+    def span_text(i: int, j: int) -> str:
+        return text[starts[i]:ends[j - 1]] if j > i else ""
+
+    covered = [False] * n
+    blocked = [False] * n
+    for e in _blocking_spans(doc, gazetteer, toks):
         for k in range(e.start, e.end):
             blocked[k] = True
     demonyms = gazetteer.demonyms
     mentions: list[Mention] = []
 
     def add(i: int, j: int, label: str) -> None:
-        i, j = _strip(doc, i, j)
+        i, j = _strip(toks, i, j)
         if i >= j or any(covered[k] for k in range(i, j)):
             return
-        if all(doc[k].tag_ in ("JJ", "JJR", "JJS") for k in range(i, j)):
+        if all(toks[k].tag_ in ("JJ", "JJR", "JJS") for k in range(i, j)):
             return  # "Ukrainian" tagged GPE
-        ni, nj = _name_range(doc, i, j)
-        if nj < j and any(c.kind == "country" for c in gazetteer.candidates(doc[i:j].text)):
+        ni, nj = _name_range(toks, i, j)
+        if nj < j and any(c.kind == "country" for c in gazetteer.candidates(span_text(i, j))):
             nj = j  # "the United States", "the Gambia": the last word is part of the name, not a unit word
-        name = doc[ni:nj].text
+        name = span_text(ni, nj)
         norm = normalize(name)
-        if not norm or norm in demonyms or norm in DIRECTIONS or not _is_cap(doc[ni]):
+        if not norm or norm in demonyms or norm in DIRECTIONS or not _is_cap(toks[ni]):
             return
-        admin, extend = _admin_hint(doc, nj, doc[nj - 1])
+        admin, extend = _admin_hint(toks, nj, toks[nj - 1])
         end_tok = nj + 1 if extend and nj == j else j
         if nj < j:  # the entity already had the unit word
-            admin = doc[j - 1].lower_
-        span = doc[i:end_tok]
-        m = Mention(start=span.start_char, end=span.end_char, tok_start=i, tok_end=end_tok,
-                    text=span.text, label=label, name=name, admin_word=admin)
-        m.settlement_hint = _settlement_hint(doc[nj - 1])
-        m.cue = bool(admin) or m.settlement_hint or _locative_cue(doc[nj - 1])
+            admin = toks[j - 1].lower_
+        m = Mention(start=starts[i], end=ends[end_tok - 1], tok_start=i, tok_end=end_tok,
+                    text=span_text(i, end_tok), label=label, name=name, admin_word=admin)
+        m.settlement_hint = _settlement_hint(toks[nj - 1])
+        m.cue = bool(admin) or m.settlement_hint or _locative_cue(toks[nj - 1])
         for k in range(i, end_tok):
             covered[k] = True
         mentions.append(m)
 
+    ents = doc.ents
     # 1. model entities
-    for e in doc.ents:
+    for e in ents:
         if e.label_ in ENTITY_LABELS:
             add(e.start, e.end, e.label_)
 
     # 2. gazetteer phrase matches over capitalised proper-noun runs
     ent_label = {}
-    for e in doc.ents:
+    for e in ents:
         for k in range(e.start, e.end):
             ent_label[k] = e.label_
-    n = len(doc)
+    caps = [bool(w) and w[0].isupper() and any(c.isalpha() for c in w) for w in words]  # _is_cap
+    tags = [t.tag_ for t in toks]
     i = 0
     while i < n:
-        tok = doc[i]
-        if covered[i] or blocked[i] or not _is_cap(tok) or (tok.tag_ not in ("NNP", "NNPS") and not (
+        if covered[i] or blocked[i] or not caps[i] or (tags[i] not in ("NNP", "NNPS") and not (
                 # a sentence-initial name the tagger took for a common noun ("Kharkiv was hit")
                 # (only with a locative cue of its own: "Kharkiv was hit", not "Police said")
-                tok.tag_ == "NN" and tok.is_sent_start and _locative_cue(tok))):
+                tags[i] == "NN" and toks[i].is_sent_start and _locative_cue(toks[i]))):
             i += 1
             continue
         best = None
         j = i
-        words = 0
-        while j < n and words < 5 and not covered[j] and not blocked[j] and "\n" not in doc[j].text:
-            t = doc[j]
-            if _is_cap(t):
-                words += 1
-            elif not (t.lower_ in CONNECTORS and j > i):
+        count = 0
+        while j < n and count < 5 and not covered[j] and not blocked[j] and "\n" not in words[j]:
+            if caps[j]:
+                count += 1
+            elif not (j > i and toks[j].lower_ in CONNECTORS):
                 break
-            if _is_cap(t) and gazetteer.has_name(doc[i:j + 1].text):
+            if caps[j] and gazetteer.has_name(span_text(i, j + 1)):
                 best = j + 1
-            if j > i and "\n" in doc[j - 1].whitespace_:
+            if j > i and "\n" in toks[j - 1].whitespace_:
                 break
             j += 1
         if best is None:
@@ -385,15 +407,22 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         i = best
 
     # 3. one sense per discourse: other occurrences of a name the model tagged as a place
-    tagged = {doc[m.tok_start:m.tok_end].text: m for m in mentions if m.label in ENTITY_LABELS and not m.admin_word}
+    #    (found in the text, kept where they start and end on token boundaries, in order)
+    tagged = {span_text(m.tok_start, m.tok_end): m for m in mentions
+              if m.label in ENTITY_LABELS and not m.admin_word}
     for text_, m0 in tagged.items():
         width = m0.tok_end - m0.tok_start
-        for k in range(0, n - width + 1):
-            if doc[k:k + width].text == text_ and not any(covered[x] for x in range(k, k + width)):
-                label = ent_label.get(k, "")
-                if label in ALWAYS_BLOCKING and normalize(text_) in demonyms:
-                    continue
-                add(k, k + width, m0.label)
+        at = text.find(text_)
+        while at >= 0:
+            k = bisect.bisect_left(starts, at)
+            while k < n and starts[k] == at:  # (one token, unless spaCy made empty ones)
+                if (k + width <= n and ends[k + width - 1] == at + len(text_)
+                        and not any(covered[x] for x in range(k, k + width))):
+                    label = ent_label.get(k, "")
+                    if not (label in ALWAYS_BLOCKING and normalize(text_) in demonyms):
+                        add(k, k + width, m0.label)
+                k += 1
+            at = text.find(text_, at + 1)
 
     # unit phrases the model missed around an existing name: handled by add();
     #    gazetteer-only matches need a cue or another accepted mention of the name

@@ -276,9 +276,10 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
             if best.kind == "admin1" and best.country and best.admin1_code:
                 admin1s.add((best.country, best.admin1_code))
     if doc is not None:
-        for tok in doc[1:]:
-            if tok.nbor(-1).text == "," and "." in tok.text:
-                abbr = _abbreviation(tok.text)
+        words = [t.text for t in doc]
+        for previous, word in zip(words, words[1:]):
+            if previous == "," and "." in word:
+                abbr = _abbreviation(word)
                 if abbr is not None:
                     admin1s.add(abbr)
                     countries[abbr[0]] += 1
@@ -392,6 +393,9 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
             open_names.setdefault(m.key, cands)
 
     out = []
+    # the spatial terms of a candidate depend only on the mention's name (which places are
+    # "other") and on whether the mention has rivals: repeated mentions reuse them
+    terms: dict[tuple[str, bool, int], tuple[float | None, float | None]] = {}
     for m, scored in zip(mentions, scored_all):
         if not scored:
             out.append([])
@@ -399,15 +403,25 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
         final = []
         others = [xy for k, xy in anchors.items() if k != m.key]
         loose = [cands for k, cands in open_names.items() if k != m.key]
+        rivals = len(scored) > 1
         for s, c in scored:
             if c.lat is not None and c.kind != "country":
-                if others:
-                    d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
-                    s += ANCHOR_WEIGHT * math.exp(-d / 150.0)
-                if loose and len(scored) > 1:
-                    near = sorted(min(0.0 if _within(c, o) else haversine_km(c.lat, c.lon, o.lat, o.lon)
-                                      for o in cands) for cands in loose)
-                    s += COHERENCE_WEIGHT * sum(math.exp(-d / 100.0) for d in near[:2])
+                key = (m.key, rivals, id(c))
+                term = terms.get(key)
+                if term is None:
+                    anchor = coherence = None
+                    if others:
+                        d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
+                        anchor = ANCHOR_WEIGHT * math.exp(-d / 150.0)
+                    if loose and rivals:
+                        near = sorted(min(0.0 if _within(c, o) else haversine_km(c.lat, c.lon, o.lat, o.lon)
+                                          for o in cands) for cands in loose)
+                        coherence = COHERENCE_WEIGHT * sum(math.exp(-d / 100.0) for d in near[:2])
+                    term = terms[key] = (anchor, coherence)
+                if term[0] is not None:
+                    s += term[0]
+                if term[1] is not None:
+                    s += term[1]
             final.append((s, c))
         final.sort(key=lambda sc: (-sc[0], _tiebreak(sc[1])))
         out.append(final)
