@@ -602,3 +602,7 @@ def test_a_place_under_fire_is_the_target_and_it_is_the_place_before(run):
     assert attack[0].actor is None and attack[1] is not None and attack[1].mention == "Hama"
     advance = [(e, p) for e, p in events if e.type == "advance" and e.sentence == 1]
     assert advance and advance[0][1] is not None and advance[0][1].mention == "Hama"
+
+
+def test_quantities_fold_exotic_letters():
+    assert [(q.value, q.unit) for q in quantities_in("an area of 40 ſquare miles")] == [(40, "mi2")]

@@ -11,6 +11,15 @@ import re
 
 from fogofwar.models import Quantity
 
+def _unit(matched: str) -> str:
+    """The unit code of a matched unit word; the regex matches case-insensitively, so "ſquare
+    miles" (long s) or a dotless i must fold to the table's ASCII spelling."""
+    key = matched.lower()
+    if key not in UNITS:
+        key = matched.casefold().replace("ı", "i").replace("i̇", "i").replace("K", "k")
+    return UNITS.get(key, key)
+
+
 UNITS = {
     "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2", "km2": "km2", "square miles": "mi2",
     "kilometers": "km", "kilometres": "km", "km": "km", "miles": "mi", "mile": "mi", "meters": "m", "metres": "m",
@@ -68,7 +77,7 @@ def quantities_in(text: str, offset: int = 0) -> list[Quantity]:
     any_unit = exotic or any(u in folded for u in UNITS)
     any_noun = exotic or any(n in folded for n in COUNTED)
     for m in (_MEASURE.finditer(text) if any_unit else ()):
-        out.append(Quantity(_number(m["num"], m["scale"]), UNITS[m["unit"].lower()], m.group(0),
+        out.append(Quantity(_number(m["num"], m["scale"]), _unit(m["unit"]), m.group(0),
                             lower_bound=_floor(text, m.start())))
         taken.append(m.span())
     for m in (_VAGUE.finditer(text) if any_noun else ()):

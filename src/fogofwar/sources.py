@@ -119,8 +119,16 @@ def _key(span: Span) -> str:
     return " ".join(words)
 
 
+def _person_ents(doc) -> list[Span]:
+    """The document's PERSON entities, listed once (``Span.ents`` rebuilds every entity on each call)."""
+    bounds = doc.user_data.get("fogofwar_person_ents")
+    if bounds is None:  # kept as plain offsets: user_data travels with a pickled Doc
+        bounds = doc.user_data["fogofwar_person_ents"] = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+    return [doc[s:e] for s, e in bounds]
+
+
 def _person(span: Span) -> str | None:
-    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    ents = [e for e in _person_ents(span.doc) if e.start >= span.start and e.end <= span.end]
     if span.root.pos_ == "NOUN" or (span.root.is_lower and span.root.ent_type_ != "PERSON"):
         # "Azerbaijan's defence ministry", "the Karabakh authorities", "a resident of X": a name
         # that only modifies a common noun is not the speaker (the tagger calls places PERSON)
