@@ -133,9 +133,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
     used: set[int] = set()
 
     # multi-word phrases over lemmas: "take control of", "go on the offensive"
-    lemmas = [t.lemma_.lower() for t in doc]
-    lowers = [t.lower_ for t in doc]
-    pos = [t.pos_ for t in doc]
+    tokens_of_doc = list(doc)  # one pass over the Doc; the lists below and the main loop reuse it
+    lemmas = [t.lemma_.lower() for t in tokens_of_doc]
+    lowers = [t.lower_ for t in tokens_of_doc]
+    pos = [t.pos_ for t in tokens_of_doc]
     starts: dict[str, list[int]] = {}
     for i, (lemma, low) in enumerate(zip(lemmas, lowers)):
         starts.setdefault(lemma, []).append(i)
@@ -150,10 +151,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 found.append((etype, doc[i], [doc[j] for j in span]))
             used.update(span)
     irregular = lexicon.load("irregular_verbs.json")["forms"]
-    for token in doc:
+    for token in tokens_of_doc:
         if token.i in used:
             continue
-        lemma = irregular.get(token.lower_, token.lemma_.lower())
+        lemma = irregular.get(lowers[token.i], lemmas[token.i])
         etype: str | None = None
         tokens = [token]
         as_noun = token.pos_ == "VERB" and lemma not in verbs and token.lower_ in nouns  # "weaponry" mis-tagged
