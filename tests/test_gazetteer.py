@@ -238,3 +238,17 @@ def test_seated_region_takes_the_seat_point(gaz):
     assert eu[0].population > gaz.country("DE").population
     so = [c for c in gaz.candidates("South Ossetia") if c.kind == "region"]
     assert so and so[0].country == "GE" and so[0].lat is not None
+
+
+def test_country_points_take_geonames_point_where_the_factbook_differs(gaz):
+    """data/places/country_points.json overrides countryinfo's point: every listed country gets it,
+    and an unlisted one keeps the factbook point (Ukraine: 49 N, 32 E)."""
+    import json
+    from importlib import resources
+
+    points = json.loads(resources.files("fogofwar").joinpath("data/places/country_points.json").read_text("utf-8"))["points"]
+    for iso, point in points.items():
+        c = gaz.country(iso)
+        assert (round(c.lat, 2), round(c.lon, 2)) == (point["lat"], point["lon"]) and c.geonameid == point["geonameid"]
+    ua = gaz.country("UA")
+    assert (round(ua.lat), round(ua.lon)) == (49, 32)

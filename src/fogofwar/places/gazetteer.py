@@ -67,7 +67,7 @@ from typing import Any, Iterable
 
 from fogofwar.places.normalize import admin_key, keys, normalize
 
-GAZETTEER_VERSION = "4"
+GAZETTEER_VERSION = "5"
 CITY_POPULATION = 15_000
 ENV_PATH = "FOGOFWAR_GAZETTEER"
 
@@ -270,6 +270,10 @@ def _build_into(tmp: Path, bar: _Progress) -> None:
                     country_names[iso].add(alt)
     except Exception:  # pragma: no cover - countryinfo layout changed
         pass
+    points = json.loads(_package_file("fogofwar", "data", "places", "country_points.json").read_text("utf-8"))
+    for iso, point in points["points"].items():  # GeoNames' own point where the factbook's differs
+        if iso in country_info:
+            country_info[iso]["lat"], country_info[iso]["lon"] = float(point["lat"]), float(point["lon"])
     for r in _read_tsv(lc_dir / "countries" / "countries.tsv"):
         if len(r) > 6 and r[1] in country_info:
             for alt in [r[0], r[4], r[5]] + r[6].split("|"):
