@@ -270,3 +270,15 @@ def test_bare_state_name_beats_local_village(nlp, gaz):
 def test_the_seat_of_an_organisation_is_not_a_place(run):
     result = run("The fighters entered Aleppo on Friday, the Britain-based war monitor said.", published="2024-11-30")
     assert [p.mention for p in result.articles[0].places] == ["Aleppo"]
+
+
+def test_far_namesakes_do_not_support_each_other():
+    """Two ambiguous names with namesakes near each other far away (US towns called Lebanon and
+    Geneva) do not pull each other there when the report's confident places are in Syria."""
+    from fogofwar.places import resolve_text
+
+    text = ("Rebels reached the outskirts of Homs after capturing Rastan and Talbiseh north of Hama.\n"
+            "Hezbollah sent fighters from Lebanon to Qusayr to defend Homs.\n"
+            "The envoy called for talks in Geneva.")
+    lebanon = next(p for p in resolve_text(text) if p.mention == "Lebanon")
+    assert lebanon.country == "LB"

@@ -57,6 +57,7 @@ UNIT_PRIOR = {"admin1": 3.0, "admin2": 1.5, "region": 2.5, "country": -2.0, "cit
 UNIT2_PRIOR = {"admin2": 3.0, "admin1": 1.0, "region": 1.0, "country": -2.0, "city": -2.0, "village": -3.0}
 COHERENCE_TOP = 10  # candidates per unsettled name used for coherence
 COHERENCE_WEIGHT = 1.75
+FAR_FROM_ANCHORS_KM = 6000.0  # a reading this far from every confident place gains no coherence
 SETTLEMENT_PRIOR = {"city": 2.5, "village": 1.5, "admin2": -1.0, "admin1": -1.5, "country": -2.0, "region": -1.0, "feature": 0.0}
 POPULATION_WEIGHT = 0.35  # per decade of population
 ANCHOR_WEIGHT = 2.0  # nearness to the nearest confident other place
@@ -321,7 +322,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
         countries.update(more_countries)
         first = score_all()
 
-    final_scores = _spatial(mentions, first)
+    final_scores = _spatial(mentions, first, set(countries))
     # a second round: places that the spatial pass made confident are evidence too
     # ("Virginia" settles on the state once "Alexandria" is read near it, and then
     # says which Alexandria)
@@ -339,7 +340,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
         if best.kind != "country" and best.country and not countries.get(best.country):
             countries[best.country] += 1
     if (set(admin1s), set(evidence.place_units), set(evidence.admin2s), set(countries)) != units_before:
-        final_scores = _spatial(mentions, score_all())
+        final_scores = _spatial(mentions, score_all(), set(countries))
 
     out: list[Resolution] = []
     for m, final in zip(mentions, final_scores):
@@ -364,7 +365,8 @@ def _within(c: Candidate, o: Candidate) -> bool:
     return False
 
 
-def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candidate]]]) -> list[list[tuple[float, Candidate]]]:
+def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candidate]]],
+             supported: set[str] | None = None) -> list[list[tuple[float, Candidate]]]:
     """Add spatial evidence to the scores: nearness to the document's other places.
 
     Confident places (softmax share >= ``CONFIDENT_SHARE``) are anchors: ``2 exp(-d / 150 km)``
@@ -372,7 +374,10 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
     candidates is a possible reading: a candidate near (or inside, or
     containing) a reading of another such name gains ``COHERENCE_WEIGHT exp(-d / 100 km)``
     for each of its two nearest names -- an ambiguous name is likelier to be
-    the one near some reading of the document's other names.
+    the one near some reading of the document's other names. Not far from every
+    confident place, when the document has any: two ambiguous names that both
+    have namesakes in some far country ("Lebanon", "Geneva" in a report from
+    Syria) do not make each other likely there.
     """
     anchors: dict[str, tuple[float, float]] = {}
     for m, scored in zip(mentions, scored_all):
@@ -413,7 +418,8 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
                     if others:
                         d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
                         anchor = ANCHOR_WEIGHT * math.exp(-d / 150.0)
-                    if loose and rivals:
+                    far = bool(others) and min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others) > FAR_FROM_ANCHORS_KM
+                    if loose and rivals and not far:
                         near = sorted(min(0.0 if _within(c, o) else haversine_km(c.lat, c.lon, o.lat, o.lon)
                                           for o in cands) for cands in loose)
                         coherence = COHERENCE_WEIGHT * sum(math.exp(-d / 100.0) for d in near[:2])
