@@ -282,3 +282,14 @@ def test_far_namesakes_do_not_support_each_other():
             "The envoy called for talks in Geneva.")
     lebanon = next(p for p in resolve_text(text) if p.mention == "Lebanon")
     assert lebanon.country == "LB"
+
+
+def test_names_the_tagger_cuts_or_hides_inside_other_names():
+    from fogofwar.places import resolve_text
+
+    got = [(p.mention, p.country) for p in resolve_text("The SDF said it had taken over Deir ez-Zor after government troops left.")]
+    assert got == [("Deir ez-Zor", "SY")]  # the tagger tags "Deir" alone
+    assert not resolve_text("Lashkar-e-Taiba denied any role.")  # "Taiba" is the tail of a group's name
+    assert "MoD" not in [p.mention for p in resolve_text("The Ministry of Defense (MoD) said troops were moving.")]
+    texas = [p.mention for p in resolve_text("Senator John Cornyn, R-Texas, said the bill would pass.")]
+    assert "Texas" in texas  # a state after a party letter is still a place

@@ -330,6 +330,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     ends = [o[0] + o[1] for o in offsets]
     words = [t.text for t in toks]
 
+    caps = [bool(w) and w[0].isupper() and any(c.isalpha() for c in w) for w in words]  # _is_cap
+
     def span_text(i: int, j: int) -> str:
         return text[starts[i]:ends[j - 1]] if j > i else ""
 
@@ -367,20 +369,40 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         mentions.append(m)
 
     ents = doc.ents
-    # 1. model entities
+    def inside_other_name(i: int) -> bool:
+        """The tail of a hyphenated name ("Lashkar-e-Taiba") or a mixed-case abbreviation in
+        brackets ("the Ministry of Defense (MoD)"): not a place of its own."""
+        if i == 0:
+            return False
+        hyphen_tail = words[i - 1] == "-" and not toks[i - 1].whitespace_ and i > 1 and not toks[i - 2].whitespace_ \
+            and words[i - 2].islower()  # a particle: "Lashkar-e-Taiba"; not "Dallas-Fort Worth", "R-Texas"
+        abbreviation = words[i - 1] == "(" and i + 1 < n and words[i + 1] == ")" and not words[i].isupper() \
+            and not words[i].istitle()
+        return hyphen_tail or abbreviation
+
+    # 1. model entities, extended over a connector the tagger cut off when the longer name is
+    #    in the gazetteer ("Deir" + "ez-Zor": the model tags "Deir" alone)
     for e in ents:
-        if e.label_ in ENTITY_LABELS:
-            add(e.start, e.end, e.label_)
+        if e.label_ in ENTITY_LABELS and not (len(e) == 1 and inside_other_name(e.start)):
+            end = e.end
+            for j in range(e.end + 1, min(e.end + 4, n) + 1):
+                if "\n" in toks[j - 2].whitespace_ or not (caps[j - 1] or words[j - 1].lower() in CONNECTORS):
+                    break
+                if caps[j - 1] and words[j - 2].lower() in CONNECTORS and gazetteer.has_name(span_text(e.start, j)):
+                    end = j
+            add(e.start, end, e.label_)
 
     # 2. gazetteer phrase matches over capitalised proper-noun runs
     ent_label = {}
     for e in ents:
         for k in range(e.start, e.end):
             ent_label[k] = e.label_
-    caps = [bool(w) and w[0].isupper() and any(c.isalpha() for c in w) for w in words]  # _is_cap
     tags = [t.tag_ for t in toks]
     i = 0
     while i < n:
+        if inside_other_name(i):
+            i += 1  # the tail of a hyphenated name ("Lashkar-e-Taiba"), an abbreviation "(MoD)"
+            continue
         if covered[i] or blocked[i] or not caps[i] or (tags[i] not in ("NNP", "NNPS") and not (
                 # a sentence-initial name the tagger took for a common noun ("Kharkiv was hit")
                 # (only with a locative cue of its own: "Kharkiv was hit", not "Police said")
