@@ -606,3 +606,11 @@ def test_a_place_under_fire_is_the_target_and_it_is_the_place_before(run):
 
 def test_quantities_fold_exotic_letters():
     assert [(q.value, q.unit) for q in quantities_in("an area of 40 ſquare miles")] == [(40, "mi2")]
+
+
+def test_two_places_sharing_a_unit_word_are_two_targets(run):
+    text = ("Rebels captured Aleppo and Hama this week.\n"
+            "Russia's Defence Ministry said its aircraft had killed 300 fighters in strikes on rebel positions "
+            "in Hama and Homs provinces over the past 24 hours.")
+    places = sorted(p.mention for e, p in _events(run, text, "2024-12-07") if e.type == "attack" and p)
+    assert places == ["Hama", "Homs provinces"]

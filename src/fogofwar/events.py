@@ -554,6 +554,8 @@ def _describes_other(token: Token, place_at: dict[int, Place]) -> bool:
     """A place inside a phrase about another place: "Goma, the largest city in eastern Congo",
     "near Sake, west of Goma", "Omdurman, the twin city of the capital Khartoum" (not "A and B")."""
     own = place_at.get(token.i)
+    if any(c.dep_ == "conj" and place_at.get(c.i) not in (None, own) for c in token.children):
+        return False  # "Hama and Homs provinces": two places sharing one unit word
     t = token
     while t.head.i != t.i:
         if t.dep_ == "conj":
