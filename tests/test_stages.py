@@ -614,3 +614,10 @@ def test_two_places_sharing_a_unit_word_are_two_targets(run):
             "in Hama and Homs provinces over the past 24 hours.")
     places = sorted(p.mention for e, p in _events(run, text, "2024-12-07") if e.type == "attack" and p)
     assert places == ["Hama", "Homs provinces"]
+
+
+def test_a_place_in_a_relative_clause_is_the_events_own(run):
+    text = ("Russian forces pressed on in the east.\n"
+            "The retreat is the latest in Donetsk Oblast, where Russian forces also captured the town of Novohrodivka last month.")
+    capture = next((e, p) for e, p in _events(run, text, "2024-10-02") if e.type == "capture")
+    assert capture[1] is not None and capture[1].mention == "Novohrodivka"

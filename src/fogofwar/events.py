@@ -535,7 +535,7 @@ def _places_near(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
             continue
         for t in arg.subtree:
             p = place_at.get(t.i)
-            if p is not None and p not in found and not _describes_other(t, place_at):
+            if p is not None and p not in found and not _describes_other(t, place_at, trigger):
                 found.append(p)
     return found
 
@@ -550,14 +550,14 @@ def _pronoun_place(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
     return before[-1:]
 
 
-def _describes_other(token: Token, place_at: dict[int, Place]) -> bool:
+def _describes_other(token: Token, place_at: dict[int, Place], stop: Token | None = None) -> bool:
     """A place inside a phrase about another place: "Goma, the largest city in eastern Congo",
     "near Sake, west of Goma", "Omdurman, the twin city of the capital Khartoum" (not "A and B")."""
     own = place_at.get(token.i)
     if any(c.dep_ == "conj" and place_at.get(c.i) not in (None, own) for c in token.children):
         return False  # "Hama and Homs provinces": two places sharing one unit word
     t = token
-    while t.head.i != t.i:
+    while t.head.i != t.i and (stop is None or t.head.i != stop.i):  # (not above the trigger: "X, where ... captured Y")
         if t.dep_ == "conj":
             return False
         t = t.head
