@@ -106,6 +106,24 @@ def test_packed_results_come_back_whole_and_give_the_same_stories(reference, pip
     assert [x.to_dict() for x in l_back] == [x.to_dict() for x in l_full]
 
 
+def test_stories_from_packed_slim_inputs_in_small_batches_equal_build(reference, pipeline):
+    """What `analyze` keeps: a packed story input per article (smaller than the packed result); stories
+    formed from them batch by batch (a budget of a few members forces many passes) are build's."""
+    from fogofwar.stories import build_packed, story_input
+
+    articles, _ = reference
+    stories_corpus = [gold_to_article(g) for g in load_gold([ROOT / "tests" / "data" / "stories"])]
+    full = list(pipeline.run(articles + stories_corpus + stories_corpus[:2]))  # copies and linked stories
+    expected_stories, expected_ledgers = build(full)
+    slim = [W.pack(story_input(r)) for r in full]
+    assert sum(map(len, slim)) < sum(len(W.pack(r)) for r in full)
+    for budget in (1, 7, 10**6):
+        got_stories, got_ledgers = build_packed(slim, W.unpack, member_budget=budget)
+        assert got_stories == [s.to_dict() for s in expected_stories]
+        assert got_ledgers == [x.to_dict() for x in expected_ledgers]
+    assert any(s.copies for s in expected_stories) and any(s.linked for s in expected_stories) and expected_ledgers
+
+
 def test_analyze_command_streams_jsonl_with_two_workers(tmp_path, reference, pipeline):
     from typer.testing import CliRunner
 

@@ -17,13 +17,14 @@ from conftest import DEV, ROOT
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime (Java 17)")
 
 GOLD = ROOT / "tests" / "data" / "gold"
+STORIES = ROOT / "tests" / "data" / "stories"  # copies, relays, a denial, a capture linked to a withdrawal
 
 
 def _write_corpus(path) -> int:
-    """Dev texts (if present) and gold texts, each twice under two ids so that stories span articles and partitions;
-    plus two bad lines. Returns the number of good articles."""
+    """Dev texts (if present), gold texts and the multi-article stories corpus, each twice under two ids so that
+    stories span articles and partitions; plus two bad lines. Returns the number of good articles."""
     dev = [DEV] if DEV.is_dir() and any(DEV.glob("*.json")) else []
-    texts = [gold_to_article(g) for g in load_gold(dev + [GOLD])]
+    texts = [gold_to_article(g) for g in load_gold(dev + [GOLD, STORIES])]
     rows = []
     for copy in (1, 2):
         for a in texts:
@@ -92,7 +93,13 @@ def test_spark_stories_and_ledgers_equal_the_single_machine_stories(spark_run, p
     assert any(r["n_articles"] >= 2 for r in rows)
     ledger_rows = _rows(out / "ledgers")
     assert [json.loads(r["document"]) for r in ledger_rows] == [l.to_dict() for l in ledgers]
-    assert counts["ledgers"] == len(ledgers) and counts["stories"] == len(stories) > 0
+    assert counts["ledgers"] == len(ledgers) > 0 and counts["stories"] == len(stories) > 0
+    # formed in Spark, not on the driver: stories come from several groups (applyInPandas calls) and from
+    # several components of linked members; copied wire text and linked control changes are among them
+    groups = {r["story_group"].split("/", 1)[0] for r in rows}
+    components = {r["story_group"] for r in rows}
+    assert len(groups) >= 2 and len(components) >= 4, (groups, components)
+    assert any(s.copies for s in stories) and any(s.linked for s in stories)
 
 
 def test_bad_lines_become_error_rows(spark_run):

@@ -14,6 +14,7 @@ per event), so `fogofwar eval tests/data/stories` scores the stories too.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import json
 from pathlib import Path
 
@@ -288,3 +289,78 @@ def test_a_negated_report_disputes_the_story_it_contradicts(run):
     assert story.status == "disputed" and "Ukraine's General Staff" in story.reason
     assert story.articles == ["ru"]  # the denial is against the story, not a member of it
     assert any(c.startswith("denied by") for c in story.contradictions)
+
+
+# --------------------------------------------------------------------------- slim inputs and groups (Spark)
+
+def _components(inputs: list[stories.StoryInput]) -> list[list[tuple]]:
+    """Members of the run (form_group rows) split into components of shared keys and near cells."""
+    from fogofwar.dedupe import CopyDoc, copies_of
+
+    copies = copies_of([CopyDoc(i, a.published, a.sentences) for i, a in enumerate(inputs)])
+    rows = []
+    for i, a in enumerate(inputs):
+        for m in a.members:
+            c = copies.get((i, m.event.sentence))
+            rows.append((i, a.id, a.outlet, m, c, inputs[c.original].id if c else None))
+    parent = list(range(len(rows)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    owner: dict[str, int] = {}
+    for n, r in enumerate(rows):
+        links = [f"key {k}" for k in stories.member_keys(r[3])]
+        links += [f"near {stories.type_class(r[3].event.type)} {c}" for c in stories.near_cells(r[3].place)]
+        cell = stories.cell_of(r[3].place)
+        for k in links + ([f"near {stories.type_class(r[3].event.type)} {cell}"] if cell else []):
+            if k in owner:
+                parent[find(n)] = find(owner[k])
+            owner.setdefault(k, n)
+    out: dict[int, list[tuple]] = {}
+    for n, r in enumerate(rows):
+        out.setdefault(find(n), []).append(r)
+    return list(out.values())
+
+
+def test_stories_built_group_by_group_from_slim_inputs_equal_the_whole_run(corpus):
+    """What `fogofwar spark` does: slim inputs, components of linked members formed apart, renumbered."""
+    articles = corpus.articles + corpus.articles[:2]  # a verbatim re-run of two reports: copies across groups
+    expected_stories, expected_ledgers = stories.build(articles)
+    inputs = [stories.story_input(a) for a in articles]
+    assert [s.to_dict() for s in stories.build_inputs(inputs)[0]] == [s.to_dict() for s in expected_stories]
+    parts = _components(inputs)
+    assert len(parts) >= 3
+    outlets = {stories.outlet_key(a.outlet) for a in inputs if a.outlet}
+    for n_groups in (1, 2, len(parts)):
+        story_parts, ledger_parts = [], []
+        for g in range(n_groups):
+            rows = [r for n, part in enumerate(parts) if n % n_groups == g for r in reversed(part)]
+            s, l = stories.form_group(rows, outlets, prefix=f"g{g}-")
+            story_parts += s
+            ledger_parts += l
+        got_stories, got_ledgers = stories.renumber(story_parts, ledger_parts)
+        assert got_stories == [s.to_dict() for s in expected_stories]
+        assert got_ledgers == [x.to_dict() for x in expected_ledgers] and got_ledgers
+
+
+def test_near_cells_reach_every_settlement_within_15_km_of_an_unresolved_village():
+    for lat in (-60.0, 0.0, 48.2, 69.9):
+        for lon in (-179.95, 0.0, 37.3, 179.95):
+            village = _place("p1", "Somewhere", None, "village", lat, lon)
+            cells = set(stories.near_cells(village))
+            for bearing in range(0, 360, 15):
+                d = 14.9 / 6371.0
+                b = math.radians(bearing)
+                la = math.asin(math.sin(math.radians(lat)) * math.cos(d)
+                               + math.cos(math.radians(lat)) * math.sin(d) * math.cos(b))
+                lo = math.radians(lon) + math.atan2(math.sin(b) * math.sin(d) * math.cos(math.radians(lat)),
+                                                    math.cos(d) - math.sin(math.radians(lat)) * math.sin(la))
+                other = _place("p2", "Elsewhere", 1, "city", math.degrees(la),
+                               (math.degrees(lo) + 540) % 360 - 180)
+                assert stories.same_place(village, other)
+                assert stories.cell_of(other) in cells, (lat, lon, bearing)
+    resolved = _place("p3", "Selydove", 694677, "city", 48.1465, 37.3022)
+    assert stories.near_cells(resolved) == [] and stories.cell_of(resolved)

@@ -31,7 +31,7 @@ _WORD = re.compile(r"[\w']+")
 class Copy:
     """Sentence ``sentence`` of article number ``article`` repeats ``original_sentence`` of ``original``."""
 
-    article: int  # position in the list given to :func:`find_copies`
+    article: int  # position of the article in the run (in the list given to :func:`find_copies`)
     sentence: int
     original: int
     original_sentence: int
@@ -58,10 +58,46 @@ def _signature(items: set[str]) -> MinHash:
     return m
 
 
-def _order_key(i: int, article: ArticleResult) -> tuple:
+@dataclass
+class CopyDoc:
+    """What copy detection reads of an article: its place in the run, its date, its long sentences."""
+
+    position: int  # the article's position in the run (Copy.article and Copy.original are positions)
+    published: str | None
+    sentences: list[tuple[int, str]]  # (sentence index, text), in article order, at least MIN_WORDS words
+
+
+def long_sentences(article: ArticleResult) -> list[tuple[int, str]]:
+    """The sentences that may be copies (short ones never are), as (index, text)."""
+    text = article.article.text
+    out = []
+    for s in article.sentences:
+        sent = text[s.start:s.end]
+        if len(_WORD.findall(sent)) >= MIN_WORDS:
+            out.append((s.index, sent))
+    return out
+
+
+def _order_key(position: int, published: str | None) -> tuple:
     """Earlier published first, undated last, then input order: the first of a set of copies is the original."""
-    pub = article.article.published or ""
-    return (pub == "", pub[:10], i)
+    pub = published or ""
+    return (pub == "", pub[:10], position)
+
+
+@functools.lru_cache(maxsize=1)
+def _bands() -> tuple[tuple[int, int], ...]:
+    """The hash ranges (bands) of the LSH index that find_copies uses."""
+    return tuple(MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
+def band_keys(text: str) -> list[str]:
+    """The LSH buckets of a sentence: two sentences are candidate copies iff they share one (exactly as
+    ``MinHashLSH.query`` finds them), so a distributed run can group candidates before ``copies_of``."""
+    sh = shingles(text)
+    if not sh:
+        return []
+    values = _signature(sh).hashvalues
+    return [f"{b}:{bytes(values[start:end].byteswap().data).hex()}" for b, (start, end) in enumerate(_bands())]
 
 
 def find_copies(articles: list[ArticleResult], threshold: float = THRESHOLD) -> dict[tuple[int, int], Copy]:
@@ -71,20 +107,22 @@ def find_copies(articles: list[ArticleResult], threshold: float = THRESHOLD) -> 
     one report is one report); the original of a chain of copies is the
     earliest article that has the sentence.
     """
+    return copies_of([CopyDoc(i, a.article.published, long_sentences(a)) for i, a in enumerate(articles)], threshold)
+
+
+def copies_of(docs: list[CopyDoc], threshold: float = THRESHOLD) -> dict[tuple[int, int], Copy]:
+    """:func:`find_copies` over slim documents. Sentences only ever meet the sentences they share an LSH
+    bucket with, so a subset of documents closed under shared buckets gives the same copies as the whole run."""
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    sets: dict[str, tuple[int, int, set[str]]] = {}
-    order = sorted(range(len(articles)), key=lambda i: _order_key(i, articles[i]))
-    rank = {i: r for r, i in enumerate(order)}
+    sets: dict[tuple[int, int], set[str]] = {}
+    order = sorted(docs, key=lambda d: _order_key(d.position, d.published))
+    rank = {d.position: r for r, d in enumerate(order)}
     copies: dict[tuple[int, int], Copy] = {}
     exact: dict[frozenset[str], tuple[int, int]] = {}  # a sentence seen word for word: its first place
-    for i in order:
-        article = articles[i]
-        text = article.article.text
-        mine: list[tuple[str, MinHash, set[str], int]] = []
-        for s in article.sentences:
-            sent = text[s.start:s.end]
-            if len(_WORD.findall(sent)) < MIN_WORDS:
-                continue
+    for doc in order:
+        i = doc.position
+        mine: list[tuple[tuple[int, int], MinHash, set[str]]] = []
+        for index, sent in doc.sentences:
             sh = shingles(sent)
             if not sh:
                 continue
@@ -93,29 +131,31 @@ def find_copies(articles: list[ArticleResult], threshold: float = THRESHOLD) -> 
                 # word for word the same as an earlier article's sentence: a copy of its original, found
                 # without the index, and not indexed again (many verbatim copies stay linear)
                 origin = copies.get(seen)
-                copies[(i, s.index)] = Copy(i, s.index, origin.original if origin else seen[0],
-                                            origin.original_sentence if origin else seen[1], 1.0)
+                copies[(i, index)] = Copy(i, index, origin.original if origin else seen[0],
+                                          origin.original_sentence if origin else seen[1], 1.0)
                 continue
             sig = _signature(sh)
             best: Copy | None = None
-            for key in lsh.query(sig):
-                j, k, other = sets[key]
+            # candidates in run order (earliest article, first sentence): ties go the same way on every machine
+            for key in sorted(lsh.query(sig), key=lambda k: (rank[k[0]], k[1])):
+                j, k = key
                 if j == i:
                     continue
+                other = sets[key]
                 sim = len(sh & other) / len(sh | other)
                 if sim >= threshold and (best is None or sim > best.similarity
                                          or (sim == best.similarity and rank[j] < rank[best.original])):
-                    best = Copy(i, s.index, j, k, round(sim, 3))
+                    best = Copy(i, index, j, k, round(sim, 3))
             if best is not None:
                 origin = copies.get((best.original, best.original_sentence))
                 if origin is not None:  # a copy of a copy: point at the first
-                    best = Copy(i, s.index, origin.original, origin.original_sentence, best.similarity)
-                copies[(i, s.index)] = best
-            mine.append((f"{i}:{s.index}", sig, sh, s.index))
-        for key, sig, sh, index in mine:  # after the article: its own sentences never match each other
-            sets[key] = (i, index, sh)
+                    best = Copy(i, index, origin.original, origin.original_sentence, best.similarity)
+                copies[(i, index)] = best
+            mine.append(((i, index), sig, sh))
+        for key, sig, sh in mine:  # after the article: its own sentences never match each other
+            sets[key] = sh
             lsh.insert(key, sig)
-            exact.setdefault(frozenset(sh), (i, index))
+            exact.setdefault(frozenset(sh), key)
     return copies
 
 

@@ -26,6 +26,13 @@ views of one change of control: they are linked and each counts the
 other's sources. What the reports disagree on (a euphemism against a
 plain word, a denial, different dates, different casualty figures) is
 listed in words. Ledgers order the changes of control per place.
+
+Stories read only a slim projection of each article (:func:`story_input`:
+its members, their claims, sources and sentences, and its long sentences
+for near-duplicates), so a long run keeps that (packed) instead of every
+result (:func:`build_packed`), and a cluster forms stories group by group
+(:func:`member_keys`, :func:`form_group`, :func:`renumber`; see
+``fogofwar.scale.spark``), with the same result as :func:`build`.
 """
 
 from __future__ import annotations
@@ -36,9 +43,10 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from fogofwar.dedupe import Copy, find_copies
+from fogofwar.dedupe import Copy, CopyDoc, copies_of, long_sentences
 from fogofwar.models import (
     ArticleResult, Claim, Event, Ledger, LedgerEntry, Place, Source, Story, StoryPlace, StorySource,
 )
@@ -104,15 +112,63 @@ class LedgerRecord(Ledger):
 # --------------------------------------------------------------------------- members
 
 @dataclass
+class MemberInput:
+    """One (event, place) of an article, with all that stories read of the article for it."""
+
+    ordinal: int  # position among the article's members (stories are numbered in (article, ordinal) order)
+    event_no: int  # position of the event in the article
+    event: Event
+    place: Place
+    via: str  # "place", or the anaphor that tied it to the place
+    claims: list[Claim]  # the event's claims
+    sources: list[Source]  # the sources of those claims
+    sentence: str  # the event's sentence
+
+    @property
+    def denial(self) -> bool:
+        return _is_denial(self.event)
+
+
+@dataclass
+class StoryInput:
+    """What stories read of one article (a few KB against the article's full result): its identity,
+    its story members, and its long sentences for near-duplicates. Made as results stream in."""
+
+    id: str
+    outlet: str | None
+    published: str | None
+    members: list[MemberInput] = field(default_factory=list)
+    sentences: list[tuple[int, str]] = field(default_factory=list)  # see dedupe.long_sentences
+
+
+@dataclass
 class _Member:
     index: int  # position of the article in the run
-    article: ArticleResult
+    ordinal: int
+    event_no: int
+    article_id: str
+    outlet: str | None
     event: Event
     place: Place
     start: dt.date | None
     end: dt.date | None
+    claims: list[Claim]
+    sources: list[Source]
+    sentence: str
     copy: Copy | None = None
+    copy_of: str | None = None  # the id of the article whose sentence this one copies
     via: str = "place"  # "place", or the anaphor that tied it to the place
+
+    def source(self, source_id: str | None) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+def member(index: int, article_id: str, outlet: str | None, m: MemberInput, copy: Copy | None = None,
+           copy_of: str | None = None) -> _Member:
+    """A member of the run: article ``index`` (its position in the run), with the copy its sentence is, if any."""
+    start, end = date_interval(m.event.date, m.event.date_precision)
+    return _Member(index, m.ordinal, m.event_no, article_id, outlet, m.event, m.place, start, end, m.claims,
+                   m.sources, m.sentence, copy, copy_of, m.via)
 
 
 @dataclass
@@ -301,18 +357,36 @@ def story_keys(result: ArticleResult) -> set[tuple[str, str]]:
     return keys
 
 
-def _members(articles: list[ArticleResult], copies: dict[tuple[int, int], Copy]) -> tuple[list[_Member], list[_Member]]:
+def story_input(article: ArticleResult) -> StoryInput:
+    """The slim projection of an article's result that :func:`build_inputs` reads."""
+    members: list[MemberInput] = []
+    for n, event in enumerate(article.events):
+        if event.modality not in STORY_MODALITIES and not _is_denial(event):
+            continue
+        places = event_places(article, event)
+        if not places:
+            continue
+        claims = [c for c in article.claims if c.id in event.claims]
+        sources: list[Source] = []
+        for c in claims:
+            src = article.source(c.source)
+            if src is not None and all(x.id != src.id for x in sources):
+                sources.append(src)
+        sentence, _ = _sentence_text(article, event)
+        for place, via in places:
+            members.append(MemberInput(len(members), n, event, place, via, claims, sources, sentence))
+    a = article.article
+    return StoryInput(a.id, a.outlet, a.published, members, long_sentences(article))
+
+
+def _members(inputs: list[StoryInput], copies: dict[tuple[int, int], Copy]) -> tuple[list[_Member], list[_Member]]:
     members: list[_Member] = []
     denials: list[_Member] = []
-    for i, article in enumerate(articles):
-        for event in article.events:
-            denial = _is_denial(event)
-            if event.modality not in STORY_MODALITIES and not denial:
-                continue
-            start, end = date_interval(event.date, event.date_precision)
-            for place, via in event_places(article, event):
-                m = _Member(i, article, event, place, start, end, copies.get((i, event.sentence)), via)
-                (denials if denial else members).append(m)
+    for i, a in enumerate(inputs):
+        for mi in a.members:
+            copy = copies.get((i, mi.event.sentence))
+            m = member(i, a.id, a.outlet, mi, copy, inputs[copy.original].id if copy is not None else None)
+            (denials if mi.denial else members).append(m)
     return members, denials
 
 
@@ -335,7 +409,7 @@ def _group(members: list[_Member], denials: list[_Member]) -> list[_Group]:
     by_type: dict[str, list[_Group]] = {}
 
     bounds: dict[int, tuple[dt.date, dt.date]] = {}  # group -> (latest start, earliest end) of its dated members
-    seen: dict[int, set[tuple[int, int]]] = {}  # group -> (event, article) pairs already in it
+    seen: dict[int, set[tuple[int, int]]] = {}  # group -> (article, event) pairs already in it
 
     def find(m: _Member) -> _Group | None:
         same_key = by_key.get((m.event.type, place_key(m.place)), [])
@@ -345,7 +419,7 @@ def _group(members: list[_Member], denials: list[_Member]) -> list[_Group]:
         return hit
 
     def add(group: _Group, m: _Member) -> None:
-        key = (id(m.event), m.index)
+        key = (m.index, m.event_no)
         if key in seen.setdefault(id(group), set()):
             return
         seen[id(group)].add(key)
@@ -400,12 +474,13 @@ def source_key(src: Source | StorySource) -> tuple:
     return ("org", frozenset(out) or frozenset(words), src.side)
 
 
-def _outlet_names(articles: list[ArticleResult]) -> set[str]:
-    return {_fold(a.article.outlet) for a in articles if a.article.outlet}
+def outlet_key(outlet: str | None) -> str | None:
+    """How an outlet of the run is recognised as a source's name (a relay)."""
+    return _fold(outlet) if outlet else None
 
 
 def _claims_of(member: _Member) -> list[Claim]:
-    return [c for c in member.article.claims if c.id in member.event.claims]
+    return member.claims
 
 
 _CITING = re.compile(r"\b(?:citing|quoting|cited|quoted|told)\b", re.I)
@@ -419,12 +494,11 @@ def _is_relay(member: _Member, claim: Claim, src: Source, outlets: set[str]) -> 
         return True
     if src.kind != "media":
         return False
-    text, _ = _sentence_text(member.article, member.event)
-    if not _CITING.search(text):
+    if not _CITING.search(member.sentence):
         return False
     for other in _claims_of(member):
         if other.id != claim.id and other.sentence == claim.sentence:
-            o = member.article.source(other.source)
+            o = member.source(other.source)
             if o is not None and o.kind != "media":
                 return True
     return False
@@ -444,18 +518,18 @@ def _sources(group: _Group, outlets: set[str]) -> tuple[list[CountedSource], lis
     denial_ids = {id(m) for m in group.denials}
 
     def add(src_name: str, kind: str, side: str | None, certainty: str, key: tuple, m: _Member) -> None:
-        outlet = m.article.article.outlet
+        outlet = m.outlet
         old = by_key.get(key)
         if old is None:
             by_key[key] = CountedSource(name=src_name, kind=kind, side=side, certainty=certainty, outlet=outlet,
-                                        outlets=[outlet] if outlet else [], articles=[m.article.article.id])
+                                        outlets=[outlet] if outlet else [], articles=[m.article_id])
             return
         if _stronger(certainty, old.certainty):
             old.certainty = certainty
         if outlet and outlet not in old.outlets:
             old.outlets.append(outlet)
-        if m.article.article.id not in old.articles:
-            old.articles.append(m.article.article.id)
+        if m.article_id not in old.articles:
+            old.articles.append(m.article_id)
 
     ordered = sorted(group.members, key=lambda m: m.copy is not None) + group.denials  # originals first
     for m in ordered:
@@ -464,16 +538,16 @@ def _sources(group: _Group, outlets: set[str]) -> tuple[list[CountedSource], lis
         claims = _claims_of(m)
         if copied:  # the original article carries these words already: its outlet is noted, nothing counted
             for claim in claims:
-                src = m.article.source(claim.source)
+                src = m.source(claim.source)
                 old = by_key.get(source_key(src)) if src is not None else None
                 if old is not None:
-                    if m.article.article.outlet and m.article.article.outlet not in old.outlets:
-                        old.outlets.append(m.article.article.outlet)
-                    if m.article.article.id not in old.articles:
-                        old.articles.append(m.article.article.id)
+                    if m.outlet and m.outlet not in old.outlets:
+                        old.outlets.append(m.outlet)
+                    if m.article_id not in old.articles:
+                        old.articles.append(m.article_id)
             continue
         for claim in claims:
-            src = m.article.source(claim.source)
+            src = m.source(claim.source)
             if src is None:
                 continue
             if _is_relay(m, claim, src, outlets):
@@ -483,7 +557,7 @@ def _sources(group: _Group, outlets: set[str]) -> tuple[list[CountedSource], lis
             certainty = "denied" if denial and claim.certainty != "denied" else claim.certainty
             add(src.name, src.kind, src.side, certainty, source_key(src), m)
         if denial and not claims:  # the outlet itself says it did not happen
-            name = m.article.article.outlet or m.article.article.id
+            name = m.outlet or m.article_id
             add(name, "media", None, "denied", ("outlet", _fold(name)), m)
     return list(by_key.values()), relays
 
@@ -540,11 +614,11 @@ def _majority(values: list[str | None]) -> str | None:
     return max(counts, key=lambda k: (counts[k], k)) if counts else None
 
 
-def _copies(group: _Group, articles: list[ArticleResult]) -> list[dict]:
+def _copies(group: _Group) -> list[dict]:
     out: dict[tuple[str, str], dict] = {}
     for m in group.members:
         if m.copy is not None:
-            key = (m.article.article.id, articles[m.copy.original].article.id)
+            key = (m.article_id, m.copy_of or "")
             old = out.get(key)
             if old is None or m.copy.similarity > old["similarity"]:
                 out[key] = {"article": key[0], "copy_of": key[1], "similarity": m.copy.similarity}
@@ -553,27 +627,44 @@ def _copies(group: _Group, articles: list[ArticleResult]) -> list[dict]:
 
 def build(articles: list[ArticleResult]) -> tuple[list[Story], list[Ledger]]:
     """Stories across all articles analysed together, and the control ledger of each place."""
-    articles = list(articles)
-    copies = find_copies(articles)
-    outlets = _outlet_names(articles)
-    groups = _group(*_members(articles, copies))
+    return build_inputs([story_input(a) for a in articles])
+
+
+def build_inputs(inputs: list[StoryInput]) -> tuple[list[Story], list[Ledger]]:
+    """:func:`build` from the slim projections of the articles (:func:`story_input`), in run order."""
+    inputs = list(inputs)
+    copies = copies_of([CopyDoc(i, a.published, a.sentences) for i, a in enumerate(inputs)])
+    outlets = {k for k in (outlet_key(a.outlet) for a in inputs) if k}
+    stories, groups = form_stories(*_members(inputs, copies), outlets)
+    return list(stories), _ledgers(stories, groups)
+
+
+def form_stories(members: list[_Member], denials: list[_Member], outlets: set[str], prefix: str = "t"
+                 ) -> tuple[list[StoryRecord], list[_Group]]:
+    """Stories (ids ``prefix1``, ``prefix2`` ... in order of their first member) from members in run order.
+
+    Members meet only members of the same type class at a ``same_place`` (see :func:`member_keys`), so a
+    subset of the run closed under that gives the stories of the whole run at those places, in the same
+    relative order (:func:`renumber` gives them the run's ids).
+    """
+    groups = _group(members, denials)
     stories: list[StoryRecord] = []
     targets: list[str | None] = []
     for i, group in enumerate(groups, start=1):
         dates = group.dates()
         intervals = group.intervals()
         sources, relays = _sources(group, outlets)
-        article_ids = list(dict.fromkeys(m.article.article.id for m in group.members))
+        article_ids = list(dict.fromkeys(m.article_id for m in group.members))
         reports = {m.copy.original if m.copy is not None else m.index for m in group.members}
         story = StoryRecord(
-            id=f"t{i}", type=group.type, place=_story_place(group.place),
+            id=f"{prefix}{i}", type=group.type, place=_story_place(group.place),
             actor_side=_majority([m.event.actor_side for m in group.members]),
             first_date=dates[0].isoformat() if dates else None,
             last_date=max(e for _, e in intervals).isoformat() if intervals else None,
-            events=list(dict.fromkeys(f"{m.article.article.id}:{m.event.id}" for m in group.members)),
+            events=list(dict.fromkeys(f"{m.article_id}:{m.event.id}" for m in group.members)),
             sources=sources, sides=sorted({s.side for s in sources if s.side}),
             status="unverified", articles=sorted(article_ids), n_articles=len(article_ids),
-            n_reports=len(reports), n_sources=len(sources), copies=_copies(group, articles), relays=relays,
+            n_reports=len(reports), n_sources=len(sources), copies=_copies(group), relays=relays,
         )
         story.contradictions = contradictions(group)
         stories.append(story)
@@ -589,7 +680,200 @@ def build(articles: list[ArticleResult]) -> tuple[list[Story], list[Ledger]]:
         story.status, story.reason = status_of(story.type, story.actor_side, target, _pool(pooled))
         if story.linked and _decided_by_linked(story, target, pooled):
             story.reason += f" (through the linked {by_id[story.linked[0]].type} story)"
-    return list(stories), _ledgers(stories, groups)
+    return stories, groups
+
+
+# --------------------------------------------------------------------------- distributed runs
+
+def type_class(etype: str) -> str:
+    """Captures and withdrawals are linked into one change of control: one class."""
+    return "control" if etype in CONTROL_TYPES else etype
+
+
+def member_keys(m: MemberInput) -> list[str]:
+    """Keys such that two members that may share a story (same type class and ``same_place``) share one,
+    except villages within 15 km of each other where one has no gazetteer entry (:func:`near_cells`)."""
+    cls = type_class(m.event.type)
+    p = m.place
+    keys = [f"{cls}|g:{p.geonameid}"] if p.geonameid is not None else []
+    if p.geonameid is None or p.kind in POINT_KINDS:
+        keys += [f"{cls}|n:{n}" for n in sorted(_names(p))]
+    return keys
+
+
+CELL_DEGREES = 0.25
+
+
+def cell_of(place: Place) -> str | None:
+    """The grid cell of a settlement with coordinates (for the 15 km look-up of :func:`near_cells`)."""
+    if place.kind not in POINT_KINDS or place.lat is None or place.lon is None:
+        return None
+    return f"{math.floor(place.lat / CELL_DEGREES)}:{math.floor(place.lon / CELL_DEGREES) % round(360 / CELL_DEGREES)}"
+
+
+def near_cells(place: Place) -> list[str]:
+    """For a settlement with coordinates but no gazetteer entry: every cell within NEAR_KM (+1 km) of it,
+    so that a join on cells finds all settlements that ``same_place`` may match by distance alone."""
+    if place.geonameid is not None or cell_of(place) is None:
+        return []
+    reach = (NEAR_KM + 1.0) / 111.0  # degrees of latitude
+    lat0, lat1 = place.lat - reach, place.lat + reach  # type: ignore[operator]
+    cos = min(math.cos(math.radians(x)) for x in (max(-89.9, lat0), min(89.9, lat1)))
+    lon_reach = min(180.0, reach / max(cos, 1e-3))
+    n_lon = round(360 / CELL_DEGREES)
+    rows = range(math.floor(lat0 / CELL_DEGREES), math.floor(lat1 / CELL_DEGREES) + 1)
+    cols = {c % n_lon for c in range(math.floor((place.lon - lon_reach) / CELL_DEGREES),  # type: ignore[operator]
+                                     math.floor((place.lon + lon_reach) / CELL_DEGREES) + 1)}  # type: ignore[operator]
+    return [f"{r}:{c}" for r in rows for c in sorted(cols)]
+
+
+def form_group(rows: list[tuple[int, str, str | None, MemberInput, Copy | None, str | None]], outlets: set[str],
+               prefix: str) -> tuple[list[tuple[tuple[int, int], dict]], list[tuple[str, bool, dict]]]:
+    """Stories and ledgers of one group of a distributed run (a union of components of linked members).
+
+    ``rows``: (article position, article id, outlet, member, copy, id of the copied article), any order.
+    Returns stories as ((position, ordinal) of the first member, story dict with a provisional id
+    ``prefix<n>``) and ledgers as (provisional id of the story that opened it, whether it is a capture,
+    ledger dict); :func:`renumber` makes them the run's.
+    """
+    rows = sorted(rows, key=lambda r: (r[0], r[3].ordinal))
+    members: list[_Member] = []
+    denials: list[_Member] = []
+    for position, article_id, outlet, mi, copy, copy_of in rows:
+        (denials if mi.denial else members).append(member(position, article_id, outlet, mi, copy, copy_of))
+    stories, groups = form_stories(members, denials, outlets, prefix)
+    story_parts = [((g.members[0].index, g.members[0].ordinal), s.to_dict()) for s, g in zip(stories, groups)]
+    ledger_parts = [(opener.id, opener.type == "capture", ledger.to_dict())
+                    for opener, ledger in _ledger_parts(stories, groups)]
+    return story_parts, ledger_parts
+
+
+def renumber(story_parts: list[tuple[tuple[int, int], dict]], ledger_parts: list[tuple[str, bool, dict]]
+             ) -> tuple[list[dict], list[dict]]:
+    """The run's story ids (``t1`` ... in order of each story's first member) and ledger order, from
+    the groups' parts: the same documents as :func:`build` on the whole run."""
+    story_parts = sorted(story_parts, key=lambda p: tuple(p[0]))
+    ids = {d["id"]: f"t{n}" for n, (_, d) in enumerate(story_parts, start=1)}
+    stories = []
+    for _, d in story_parts:
+        stories.append({**d, "id": ids[d["id"]], "linked": [ids[x] for x in d.get("linked", [])]})
+    number = {v: int(v[1:]) for v in ids.values()}
+    ledgers = []
+    for opener, capture, d in sorted(ledger_parts, key=lambda p: (not p[1], number[ids[p[0]]])):
+        entries = [{**e, "story": ids[e["story"]], "linked": [ids[x] for x in e.get("linked", [])]}
+                   for e in d["entries"]]
+        ledgers.append({**d, "entries": entries})
+    return stories, ledgers
+
+
+MEMBER_BUDGET = 50_000  # members unpacked at a time by build_packed (about 3 KB each)
+
+
+class _LazyDoc:
+    """A CopyDoc whose sentences are unpacked only when copy detection reaches the article."""
+
+    def __init__(self, position: int, published: str | None, blob: bytes, load: Callable[[bytes], StoryInput]):
+        self.position, self.published, self._blob, self._load = position, published, blob, load
+
+    @property
+    def sentences(self) -> list[tuple[int, str]]:
+        return self._load(self._blob).sentences
+
+
+def _near(lat1: float, lon1: float, lat2: float, lon2: float) -> bool:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h))) <= NEAR_KM + 0.5
+
+
+def build_packed(blobs: Sequence[bytes], load: Callable[[bytes], StoryInput], member_budget: int = MEMBER_BUDGET
+                 ) -> tuple[list[dict], list[dict]]:
+    """Stories and ledgers (documents) of the articles whose packed :class:`StoryInput` are ``blobs``, in run
+    order: the same documents as :func:`build`, in memory bounded by the packed inputs plus
+    ``member_budget`` unpacked members. Members are split into components of linked members (shared
+    :func:`member_keys`, unresolved villages within 15 km), formed in batches of whole components
+    (:func:`form_group`) and renumbered; each batch is one pass over the blobs.
+    """
+    heads: list[tuple[str, str | None, str | None]] = []
+    first_node: list[int] = []
+    nodes: list[tuple[int, int]] = []  # (article position, member sentence)
+    parent: list[int] = []
+    owner: dict[str, int] = {}
+    targets: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
+    probes: list[tuple[int, str, list[str], float, float]] = []
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for i, blob in enumerate(blobs):
+        inp = load(blob)
+        heads.append((inp.id, inp.outlet, inp.published))
+        first_node.append(len(nodes))
+        for m in inp.members:
+            node = len(nodes)
+            nodes.append((i, m.event.sentence))
+            parent.append(node)
+            for key in member_keys(m):
+                union(node, owner.setdefault(key, node))
+            cls, cell = type_class(m.event.type), cell_of(m.place)
+            if cell is not None:
+                targets.setdefault((cls, cell), []).append((node, m.place.lat, m.place.lon))  # type: ignore[arg-type]
+                near = near_cells(m.place)
+                if near:
+                    probes.append((node, cls, near, m.place.lat, m.place.lon))  # type: ignore[arg-type]
+    first_node.append(len(nodes))
+    for node, cls, near, lat, lon in probes:
+        for cell in near:
+            for other, lat2, lon2 in targets.get((cls, cell), []):
+                if other != node and _near(lat, lon, lat2, lon2):
+                    union(node, other)
+    del owner, targets, probes
+
+    copies = copies_of([_LazyDoc(i, heads[i][2], blob, load) for i, blob in enumerate(blobs)])  # type: ignore[misc]
+    wanted = set(nodes)
+    copies = {k: c for k, c in copies.items() if k in wanted}
+    del wanted
+    outlets = {k for k in (outlet_key(h[1]) for h in heads) if k}
+
+    sizes: dict[int, int] = {}
+    for node in range(len(nodes)):
+        r = root(node)
+        sizes[r] = sizes.get(r, 0) + 1
+    batch_of: dict[int, int] = {}
+    batch, filled = 0, 0
+    for r in sorted(sizes):
+        if filled and filled + sizes[r] > member_budget:
+            batch, filled = batch + 1, 0
+        batch_of[r] = batch
+        filled += sizes[r]
+    node_batch = [batch_of[root(node)] for node in range(len(nodes))]
+    del sizes, batch_of
+
+    story_parts: list[tuple[tuple[int, int], dict]] = []
+    ledger_parts: list[tuple[str, bool, dict]] = []
+    for b in range(batch + 1 if nodes else 0):
+        rows = []
+        for i, blob in enumerate(blobs):
+            mine = [o for o in range(first_node[i + 1] - first_node[i]) if node_batch[first_node[i] + o] == b]
+            if not mine:
+                continue
+            inp = load(blob)
+            for o in mine:
+                m = inp.members[o]
+                copy = copies.get((i, m.event.sentence))
+                rows.append((i, inp.id, inp.outlet, m, copy, heads[copy.original][0] if copy is not None else None))
+        parts = form_group(rows, outlets, prefix=f"b{b}-")
+        story_parts += parts[0]
+        ledger_parts += parts[1]
+    return renumber(story_parts, ledger_parts)
 
 
 def _as_linked(s: StorySource) -> CountedSource:
@@ -605,12 +889,12 @@ def _decided_by_linked(story: Story, target: str | None, pooled: list[StorySourc
 
 
 def _speaker(member: _Member, claim: Claim) -> str:
-    src = member.article.source(claim.source)
+    src = member.source(claim.source)
     return src.name if src else "a source"
 
 
 def _speakers(m: _Member) -> list[str]:
-    return [_speaker(m, c) for c in _claims_of(m)] or [m.article.article.outlet or m.article.article.id]
+    return [_speaker(m, c) for c in _claims_of(m)] or [m.outlet or m.article_id]
 
 
 def _figure_kind(m: _Member, q) -> str | None:
@@ -623,7 +907,7 @@ def _figure_kind(m: _Member, q) -> str | None:
         return "captured"
     if q.unit in ("killed", "dead"):
         return "killed"
-    text, _ = _sentence_text(m.article, m.event)
+    text = m.sentence
     i = text.find(q.text)
     after = text[i + len(q.text):i + len(q.text) + 40].lower() if i >= 0 else ""
     if re.match(r"^\W*(?:\w+\s+){0,3}?(?:were\s+|was\s+|had\s+been\s+)?(?:wounded|injured|hurt)\b", after):
@@ -665,7 +949,7 @@ def contradictions(group: _Group) -> list[str]:
             if c.certainty == "denied" or id(m) in denial_ids:
                 denied_by.add(_speaker(m, c))
         if id(m) in denial_ids and not _claims_of(m):
-            denied_by.add(m.article.article.outlet or m.article.article.id)
+            denied_by.add(m.outlet or m.article_id)
     if denied_by:
         asserted = sorted({_speaker(m, c) for m in group.members for c in _claims_of(m)
                            if c.certainty != "denied"} - denied_by)
@@ -738,7 +1022,13 @@ def _according_to(sources: list[StorySource]) -> list[str]:
 
 def _ledgers(stories: list[StoryRecord], groups: list[_Group]) -> list[Ledger]:
     """Per settlement: its changes of control, oldest first; a capture and its linked withdrawal are one entry."""
+    return [ledger for _, ledger in _ledger_parts(stories, groups)]
+
+
+def _ledger_parts(stories: list[StoryRecord], groups: list[_Group]) -> list[tuple[StoryRecord, Ledger]]:
+    """The ledgers, each with the story that opened it (ledgers come in the order of their openers)."""
     by_place: dict[str, tuple[StoryPlace, list[LedgerEntryRecord]]] = {}
+    openers: dict[str, StoryRecord] = {}
     done: set[str] = set()
     by_id = {s.id: s for s in stories}
     order = sorted(range(len(stories)), key=lambda i: (stories[i].type != "capture", i))  # captures lead
@@ -764,16 +1054,17 @@ def _ledgers(stories: list[StoryRecord], groups: list[_Group]) -> list[Ledger]:
                                   reason=story.reason, linked=[s.id for s in linked])
         key = place_key(story.place) or story.id
         by_place.setdefault(key, (story.place, []))[1].append(entry)  # type: ignore[arg-type]
-    ledgers: list[Ledger] = []
-    for place, entries in by_place.values():
+        openers.setdefault(key, story)
+    ledgers: list[tuple[StoryRecord, Ledger]] = []
+    for key, (place, entries) in by_place.items():
         entries.sort(key=lambda e: (e.date is None, e.date or ""))
         for before, after in zip(entries, entries[1:]):  # "who held it before" from the previous change
             if after.previous is None and before.holder is not None and before.status != "disputed":
                 after.previous = before.holder
         firm = [e for e in entries if e.status != "disputed"]
         latest = firm[-1] if firm else None
-        ledgers.append(LedgerRecord(
+        ledgers.append((openers[key], LedgerRecord(
             place=place, entries=list(entries), holder=latest.holder if latest else None,
             since=latest.date if latest else None,
-            contested=bool(entries) and (latest is None or latest is not entries[-1])))
+            contested=bool(entries) and (latest is None or latest is not entries[-1]))))
     return ledgers

@@ -7,9 +7,11 @@ articles in a run of up to ``k!`` per text are the same document.
 
 Measured on the same texts: bare spaCy (``nlp.pipe`` with the same model, its
 full pipeline, nothing else), fogofwar in this process (``analyze_stream``
-with one worker, plus stories over the packed results, as ``fogofwar
+with one worker, plus stories over the packed story inputs, as ``fogofwar
 analyze`` does; ``seconds["stories_1"]`` is the stories' share), and fogofwar
-on a warm pool of every core. Model loading and
+on a warm pool of every core (this process's model freed first, and the pool
+closed before stories are formed, as in ``fogofwar analyze``, which loads no
+model in the main process when it has workers). Model loading and
 pool start-up are excluded from the rates; peak memory is the largest sum of
 the memory of this process and its workers, sampled every 200 ms (resident
 size, and proportional size, which counts pages shared by forked workers once).
@@ -17,6 +19,7 @@ size, and proportional size, which counts pages shared by forked workers once).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -117,6 +120,8 @@ class BenchResult:
     seconds: dict = field(default_factory=dict)
     errors: int = 0
     stories: int = 0
+    errors_all_workers: int = 0  # the same run on every worker must give the same figures
+    stories_all_workers: int = 0
     model: str = ""
     machine: dict = field(default_factory=dict)
 
@@ -139,7 +144,7 @@ def run(n: int = 100, workers: int | None = None, batch_size: int = 16, model: s
     from fogofwar.nlp import load_nlp
     from fogofwar.pipeline import Pipeline
     from fogofwar.scale.workers import WorkerPool, analyze_stream, pack, resolve_workers, unpack
-    from fogofwar.stories import build
+    from fogofwar.stories import build_packed, story_input
 
     articles = make_corpus(n)
     texts = [a.text for a in articles]
@@ -159,23 +164,29 @@ def run(n: int = 100, workers: int | None = None, batch_size: int = 16, model: s
         pipeline = Pipeline(nlp=nlp, batch_size=batch_size)
         list(pipeline.run(articles[:2]))  # warm: gazetteer open, lexicons loaded
 
-        def fogofwar_run(stream, label: str) -> tuple[int, int]:
+        def fogofwar_run(stream, label: str, streamed=None) -> tuple[int, int]:
             kept, errors = [], 0
             for outcome in stream:
                 if isinstance(outcome, ErrorRecord):
                     errors += 1
                 else:
-                    kept.append(pack(outcome))
-            seconds[f"stories_{label}"], (stories, _) = _timed(lambda: build([unpack(b) for b in kept]))
+                    kept.append(pack(story_input(outcome)))
+            if streamed is not None:
+                streamed()
+            seconds[f"stories_{label}"], (stories, _) = _timed(lambda: build_packed(kept, unpack))
             return errors, len(stories)
 
         seconds["fogofwar_1"], (errors, stories) = _timed(
             lambda: fogofwar_run(analyze_stream(articles, workers=1, batch_size=batch_size, pipeline=pipeline), "1"))
+        errors_all, stories_all = errors, stories
         if n_workers > 1:
+            del pipeline, nlp  # the workers have their own (a bench runs in a process of its own)
+            load_nlp.cache_clear()
+            gc.collect()
             with WorkerPool(n_workers, batch_size=batch_size, model=model) as pool:
                 list(pool.analyze(make_corpus(2 * n_workers)))  # every worker has loaded the model
-                seconds[f"fogofwar_{n_workers}"], _ = _timed(
-                    lambda: fogofwar_run(pool.analyze(articles), str(n_workers)))
+                seconds[f"fogofwar_{n_workers}"], (errors_all, stories_all) = _timed(
+                    lambda: fogofwar_run(pool.analyze(articles), str(n_workers), streamed=pool.close))
         else:
             seconds[f"fogofwar_{n_workers}"] = seconds["fogofwar_1"]
 
@@ -191,6 +202,7 @@ def run(n: int = 100, workers: int | None = None, batch_size: int = 16, model: s
         workers=n_workers, fogofwar_all_workers_aps=fog_all, fogofwar_wps=rate(words, "fogofwar_1"),
         spacy_wps=rate(words, "spacy"), fogofwar_all_workers_wps=rate(words, f"fogofwar_{n_workers}"),
         seconds={k: round(v, 3) for k, v in seconds.items()}, errors=errors, stories=stories, model=model_name,
+        errors_all_workers=errors_all, stories_all_workers=stories_all,
         machine={"cpus": os.cpu_count(), "usable_cpus": resolve_workers(0), "python": platform.python_version(),
                  "load_average_1m": round(os.getloadavg()[0], 2)},
     )

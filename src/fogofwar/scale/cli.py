@@ -1,9 +1,12 @@
 """The streaming side of ``fogofwar analyze``: bounded memory, every core, progress with a rate.
 
 ``stream_json`` writes the fogofwar/v1 document article by article while
-keeping only a compressed copy of each result (``workers.pack``, about 1/20
-of its objects' memory; no spaCy Doc is ever kept) for the stories and
-ledgers that close the document, which need every article; its bytes equal
+keeping only a compressed copy of what stories read of each result
+(``stories.story_input``, packed with ``workers.pack``: about 4 KB an article;
+no spaCy Doc and no full result is ever kept) for the stories and ledgers
+that close the document, which need every article; they are formed from the
+packed inputs in batches of linked members (``stories.build_packed``), so
+memory stays bounded by the packed inputs; its bytes equal
 ``report.to_json(result.to_dict())`` of the same run. ``analyze_items`` is the
 in-memory variant for the renderings that need the whole document.
 """
@@ -98,9 +101,9 @@ def stream_json(items: Iterable[Item], out: TextIO, workers: int | None = 1, bat
     """Write the fogofwar/v1 document to ``out`` as articles come; return (articles, errors).
 
     Articles are written as soon as they are analysed; stories and ledgers,
-    which need every article, come from the packed copies at the end.
+    which need every article, come from the packed story inputs at the end.
     """
-    from fogofwar.stories import build
+    from fogofwar.stories import build_packed, story_input
 
     run = _Run(items, console or Console(stderr=True), show_progress)
     kept: list[bytes] = []
@@ -108,10 +111,10 @@ def stream_json(items: Iterable[Item], out: TextIO, workers: int | None = 1, bat
     for n, result in enumerate(run.outcomes(workers, batch_size)):
         out.write(("," if n else "") + "\n" + _indent(json.dumps(result.to_dict(), ensure_ascii=False, indent=2),
                                                       "    "))
-        kept.append(pack(result))
+        kept.append(pack(story_input(result)))
     out.write("\n  ]" if kept else "]")
-    stories, ledgers = build([unpack(b) for b in kept]) if kept else ([], [])
-    tail = json.dumps({"stories": [s.to_dict() for s in stories], "ledgers": [l.to_dict() for l in ledgers],
+    stories, ledgers = build_packed(kept, unpack) if kept else ([], [])
+    tail = json.dumps({"stories": stories, "ledgers": ledgers,
                        "errors": [e.to_dict() for e in run.errors]}, ensure_ascii=False, indent=2)
     out.write(",\n" + tail[2:] + "\n")
     return len(kept), len(run.errors)
