@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
 from fogofwar import lexicon
@@ -133,10 +135,13 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
     used: set[int] = set()
 
     # multi-word phrases over lemmas: "take control of", "go on the offensive"
-    tokens_of_doc = list(doc)  # one pass over the Doc; the lists below and the main loop reuse it
-    lemmas = [t.lemma_.lower() for t in tokens_of_doc]
-    lowers = [t.lower_ for t in tokens_of_doc]
-    pos = [t.pos_ for t in tokens_of_doc]
+    # (the token attributes are read as arrays: a Token object is made only for candidates)
+    strings = doc.vocab.strings
+    columns = doc.to_array([LEMMA, LOWER, POS]).tolist() if len(doc) else []
+    lemma_of = functools.lru_cache(maxsize=None)(lambda h: strings[h].lower())
+    lemmas = [lemma_of(c[0]) for c in columns]
+    lowers = [strings[c[1]] for c in columns]
+    pos = [POS_NAMES[c[2]] for c in columns]
     starts: dict[str, list[int]] = {}
     for i, (lemma, low) in enumerate(zip(lemmas, lowers)):
         starts.setdefault(lemma, []).append(i)
@@ -151,9 +156,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 found.append((etype, doc[i], [doc[j] for j in span]))
             used.update(span)
     irregular = lexicon.load("irregular_verbs.json")["forms"]
-    for token in tokens_of_doc:
-        if token.i in used:
-            continue
+    vocabulary = _trigger_vocabulary()
+    candidates = [i for i, (lemma, low) in enumerate(zip(lemmas, lowers))
+                  if (lemma in vocabulary or low in vocabulary or irregular.get(low, lemma) in vocabulary) and i not in used]
+    for token in (doc[i] for i in candidates):
         lemma = irregular.get(lowers[token.i], lemmas[token.i])
         etype: str | None = None
         tokens = [token]
@@ -295,6 +301,24 @@ def _launches_projectile(verb: Token) -> bool:
     projectiles = set(_lex()["projectiles"])
     return any(t.lemma_.lower() in projectiles or t.lower_.rstrip("s") in projectiles
                for t in [obj, *obj.conjuncts])
+
+
+@functools.lru_cache(maxsize=1)
+def _trigger_vocabulary() -> frozenset[str]:
+    """Every lemma or lower-case form that can start a one-word trigger (a cheap pass skips the
+    rest of the tokens): lexicon verbs and nouns, particle verbs, and past participles of verbs."""
+    lex = _lex()
+    words: set[str] = set()
+    for key in ("verbs", "verbs_needing_place_object", "nouns", "light_nouns"):
+        words.update(lex[key])
+    for key in ("launch_verbs", "expulsion_verbs", "force_operation_nouns"):
+        words.update(lex[key])
+    for key in ("verb_particles", "expulsion_particles"):
+        words.update(phrase.split()[0] for phrase in lex[key])
+    words.add("run")  # "ran away"
+    for verb in lex["verbs"]:
+        words.update({verb + "d", verb + "ed", verb + verb[-1:] + "ed"})  # "advanced" tagged JJ
+    return frozenset(words)
 
 
 def _participle_tagged_adjective(token: Token, verbs: dict) -> str | None:
