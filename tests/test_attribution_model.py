@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fogofwar.attribution_model.model import AttributionModel, SpanTriple, char_to_tokens, load_model
-from fogofwar.attribution_model.perceptron import Perceptron
+from fogofwar.attribution_model import features as F
+from fogofwar.attribution_model.model import (
+    CRF, AttributionModel, CRFTrainer, _quote_run, char_to_tokens, load_model, roles_to_spans,
+)
 from fogofwar.attribution_model.train import train_model
 from fogofwar.evaluate.attribution import GoldAttribution, combine, evaluate, read_split
 
@@ -106,19 +108,81 @@ def corpus(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def trained(corpus, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "model.json.gz"
-    train_model(corpus[0], epochs=3, seed=0).save(path)
+    train_model(corpus[0], iterations=50, seed=0).save(path)
     return path
 
 
-def test_perceptron_learns_and_averages():
-    p = Perceptron(["A", "B"])
-    data = [(["x", "bias"], "A"), (["y", "bias"], "B")] * 10
-    for feats, truth in data:
-        p.update(truth, p.predict(feats), feats)
-    p.average()
-    assert p.predict(["x", "bias"]) == "A"
-    assert p.predict(["y", "bias"]) == "B"
-    assert Perceptron.from_dict(json.loads(json.dumps(p.to_dict()))).predict(["y"]) == "B"
+def test_crf_learns_and_round_trips():
+    trainer = CRFTrainer({"c1": 0.0, "c2": 0.01, "max_iterations": 50})
+    for _ in range(10):
+        trainer.append([["w=the"], ["w=mayor"], ["w=said"], ["w=so"]], ["O", "O", "B", "O"])
+        trainer.append([["w=according"], ["w=to"], ["w=him"]], ["B", "I", "O"])
+    crf = trainer.fit()
+    assert crf.tag([["w=mayor"], ["w=said"]]) == ["O", "B"]
+    assert crf.tag([["w=according"], ["w=to"]]) == ["B", "I"]
+    again = CRF(json.loads(json.dumps(crf.data)))  # the weights as the model file keeps them
+    b, i = zip(*again.in_span([["w=said"], ["w=so"]]))
+    assert b[0] > 0.5 > b[1]
+    assert again.in_span([["w=according"], ["w=to"]])[1][1] > 0.5  # "to" goes on the cue "according"
+    assert CRF(None).tag([["w=said"]]) == ["O"]  # an untrained tagger finds nothing
+
+
+def test_pure_python_decoding_matches_crfsuite(tmp_path):
+    """Viterbi and the marginals computed from the exported weights agree with CRFsuite's own."""
+    import pycrfsuite
+
+    rng = random.Random(4)
+    vocab = [f"w={w}" for w in "abcdefgh"]
+    seqs = []
+    for _ in range(60):
+        n = rng.randrange(2, 9)
+        feats = [[rng.choice(vocab), rng.choice(vocab)] for _ in range(n)]
+        tags = ["B" if "w=a" in f else ("I" if "w=b" in f and k else "O") for k, f in enumerate(feats)]
+        seqs.append((feats, tags))
+    trainer = CRFTrainer({"c1": 0.0, "c2": 0.1, "max_iterations": 40})
+    for feats, tags in seqs:
+        trainer.append(feats, tags)
+    trainer_path = str(tmp_path / "model.crfsuite")
+    trainer.trainer.train(trainer_path)
+    ours = trainer.fit(prune=0.0)
+    theirs = pycrfsuite.Tagger()
+    theirs.open(trainer_path)
+    for feats, _ in seqs[:20]:
+        assert ours.tag(feats) == theirs.tag(feats)
+        for k, (b, i) in enumerate(ours.in_span(feats)):
+            assert abs(b - theirs.marginal("B", k)) < 0.01 and abs(i - theirs.marginal("I", k)) < 0.01
+
+
+def test_quote_state_knows_double_apostrophes():
+    from fogofwar.nlp import load_nlp
+
+    doc = load_nlp()("He said ''We will win.'' Then he left.")
+    info = F.doc_info(doc)
+    inside = [t.text for t, q in zip(doc, info.in_quote) if q]
+    assert inside == ["We", "will", "win", "."]
+
+
+def test_quoted_content_runs_to_its_closing_mark():
+    from fogofwar.nlp import load_nlp
+
+    text = 'Smith said: \u201cWe will win. We have the votes. Nobody doubts it.\u201d Then he left.\n\nA new paragraph.'
+    doc = load_nlp()(text)
+    info = F.doc_info(doc)
+    first = next(t.i for t in doc if t.text == "We")
+    last = next(t.i for t in doc if t.text == "win") + 1  # the period of the first sentence
+    assert info.sent_of[first] != info.sent_of[next(t.i for t in doc if t.text == "Nobody")]
+    s, e = _quote_run(info, first, last)
+    assert doc[s:e + 1].text.endswith("Nobody doubts it.\u201d")
+    assert s == first
+    # a content that ends before its sentence does is left alone
+    assert _quote_run(info, first, first + 1) == (first, first + 1)
+    # and so is one outside quotation marks
+    then = next(t.i for t in doc if t.text == "Then")
+    assert _quote_run(info, then, then + 2) == (then, then + 2)
+    tags = {first: "BC", last: "IC", 0: "BS"}
+    source, content = roles_to_spans(info, tags)
+    assert text[source[0]:source[1]] == "Smith"
+    assert text[content[0]:content[1]].endswith("doubts it.\u201d")
 
 
 def test_gold_alignment(corpus):
@@ -147,6 +211,19 @@ def test_trained_model_learns_the_conventions(corpus, trained):
     assert any(t.startswith("that ") for t in texts)
 
 
+def test_cue_threshold_trades_precision_for_recall(corpus, trained):
+    model = AttributionModel.load(trained)
+    assert model.meta["cue_threshold"] == 0.25  # the default of train-attribution, kept in the file
+    counts = {}
+    for th in (None, 0.05, 0.5, 1.01):
+        model.meta["cue_threshold"] = th
+        scores, _, _ = evaluate(corpus[1], mode="trained", model=model)
+        counts[th] = scores["predicted"]
+    assert counts[1.01] == 0  # no token is a cue with probability above 1
+    assert counts[0.05] >= counts[0.5] > 0
+    assert counts[None] > 0  # the best sequence (Viterbi)
+
+
 def test_untrained_model_finds_nothing(corpus):
     scores, _, _ = evaluate(corpus[1], mode="trained", model=AttributionModel())
     assert scores["source"]["exact"]["f1"] == 0.0
@@ -154,7 +231,7 @@ def test_untrained_model_finds_nothing(corpus):
 
 def test_training_is_deterministic(corpus, trained, tmp_path):
     again = tmp_path / "again.json.gz"
-    train_model(corpus[0], epochs=3, seed=0).save(again)
+    train_model(corpus[0], iterations=50, seed=0).save(again)
     assert again.read_bytes() == trained.read_bytes()
 
 
@@ -169,7 +246,7 @@ def test_cli_train_and_eval(corpus, tmp_path):
 
     runner = CliRunner()
     out = tmp_path / "cli-model.json.gz"
-    res = runner.invoke(app, ["train-attribution", str(corpus[0]), "-o", str(out), "--epochs", "2"])
+    res = runner.invoke(app, ["train-attribution", str(corpus[0]), "-o", str(out), "--iterations", "30"])
     assert res.exit_code == 0, res.output
     assert out.is_file()
     preds = tmp_path / "preds.jsonl"

@@ -1,15 +1,17 @@
 """The trained attribution tagger: cues first, then the source and content of each cue.
 
-Two averaged perceptrons, both greedy left-to-right taggers over the spaCy parse:
+Two linear-chain CRFs (CRFsuite, L-BFGS, elastic-net regularisation) over the spaCy parse:
 
-* the cue tagger labels every token B/I/O of a cue ("said", "has learned",
-  "according to");
-* the role tagger, run once per cue over the cue's sentence (``WINDOW``: 2,064 of 2,067 dev
-  sources and 86% of dev contents lie inside it; widening it costs training time in
-  proportion), labels each token as beginning/inside the source, beginning/inside the
-  content, or outside. The
-  source is the longest source segment; the content is the envelope of all content
-  tokens (PolNeAR contents may be split around the cue, and are scored as envelopes).
+* the cue tagger labels every token of a sentence B/I/O of a cue ("said", "has learned",
+  "according to"); a token is taken as a cue when its marginal probability of being in
+  one reaches ``cue_threshold`` (0.25, tuned on a held-out part of train): PolNeAR's
+  long tail of cues makes the tagger cautious, and recall is what sources need;
+* the role tagger, run once per cue over the cue's sentence (``WINDOW``), labels each
+  token as beginning/inside the source, beginning/inside the content, the cue, or
+  outside. The source is the longest source segment; the content is the envelope of
+  all content tokens (PolNeAR contents may be split around the cue, and are scored as
+  envelopes), widened to its quotation marks when it is a quotation that runs over
+  several sentences (``_quote_run``).
 
 Spans come out as character offsets, in PolNeAR's conventions (sources with their
 determiners and titles, contents with "that"), as learned from its train split.
@@ -19,19 +21,20 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gzip
+import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+import numpy
 from spacy.tokens import Doc
 
 from fogofwar.attribution_model import features as F
 from fogofwar.attribution_model.paths import DEFAULT_MODEL
-from fogofwar.attribution_model.perceptron import Perceptron, load, save
 
-CUE_TAGS = ("O", "B", "I")
-ROLE_TAGS = ("O", "BS", "IS", "BC", "IC")
 WINDOW = (0, 0)  # sentences before and after the cue's sentence the role tagger looks at
 
 Span = Optional[tuple[int, int]]
@@ -81,46 +84,45 @@ def _window(info: F.DocInfo, c: int) -> range:
 # ---------------------------------------------------------------- tagging
 
 
-def _tag_cues(model: Perceptron, info: F.DocInfo, gold: Sequence[str] | None = None) -> list[str]:
-    """Greedy cue tags for a document; with gold tags, train on it as it goes."""
-    tags: list[str] = []
-    sent_of = info.sent_of
-    for i in range(len(info.lower)):
-        if info.space[i]:
-            tags.append("O")
+def _sentence_tokens(info: F.DocInfo) -> list[list[int]]:
+    """The non-space tokens of each sentence: the cue tagger's sequences."""
+    return [[i for i in range(s, e) if not info.space[i]] for s, e in info.sent_bounds]
+
+
+def _cue_sequences(info: F.DocInfo) -> list[tuple[list[int], list[list[str]]]]:
+    """Per sentence, its (non-space) tokens and their cue features."""
+    return [(toks, [F.cue_features(info, i) for i in toks]) for toks in _sentence_tokens(info) if toks]
+
+
+def _role_sequence(info: F.DocInfo, cue: tuple[int, int]) -> tuple[list[int], list[list[str]]]:
+    """The tokens of one cue's window with their features (cue tokens included, tagged CUE)."""
+    c = F.cue_head(info.doc, *cue)
+    toks = [t for t in _window(info, c) if not info.space[t]]
+    return toks, [F.role_features(info, cue, c, t) for t in toks]
+
+
+def _tag_cues(tagger: "CRF", info: F.DocInfo, threshold: float | None = None) -> list[str]:
+    """Cue tags: the CRF's best sequence, or (with a threshold) every token whose marginal
+    probability of being in a cue reaches it, B where B is likelier than I or a cue starts."""
+    tags = ["O"] * len(info.lower)
+    for toks, feats in _cue_sequences(info):
+        if threshold is None:
+            for i, tag in zip(toks, tagger.tag(feats)):
+                tags[i] = tag
             continue
-        prev = tags[-1] if tags else "O"
-        prev2 = tags[-2] if len(tags) > 1 else "O"
-        if i == 0 or sent_of[i] != sent_of[i - 1]:
-            prev, prev2 = "<s>", "<s>"
-        feats = F.cue_features(info, i, prev, prev2)
-        guess = model.predict(feats)
-        if guess == "I" and prev not in ("B", "I"):
-            guess = "B" if gold is None else guess
-        if gold is not None:
-            model.update(gold[i], guess, feats)
-        tags.append(guess)
+        prev_in = False
+        for i, (b, inside) in zip(toks, tagger.in_span(feats)):
+            if b + inside >= threshold:
+                tags[i] = "B" if (b > inside or not prev_in) else "I"
+                prev_in = True
+            else:
+                prev_in = False
     return tags
 
 
-def _tag_roles(model: Perceptron, info: F.DocInfo, cue: tuple[int, int],
-               gold: dict[int, str] | None = None) -> dict[int, str]:
-    """Greedy role tags for the window of one cue; with gold tags, train as it goes."""
-    c = F.cue_head(info.doc, *cue)
-    out: dict[int, str] = {}
-    prev, prev2 = "<w>", "<w>"
-    for t in _window(info, c):
-        if cue[0] <= t < cue[1] or info.space[t]:
-            out[t] = "O"
-            prev2, prev = prev, "CUE" if cue[0] <= t < cue[1] else prev
-            continue
-        feats = F.role_features(info, cue, c, t, prev, prev2)
-        guess = model.predict(feats)
-        if gold is not None:
-            model.update(gold.get(t, "O"), guess, feats)
-        out[t] = guess
-        prev2, prev = prev, guess
-    return out
+def _tag_roles(tagger: "CRF", info: F.DocInfo, cue: tuple[int, int]) -> dict[int, str]:
+    toks, feats = _role_sequence(info, cue)
+    return {t: ("O" if tag == "CUE" else tag) for t, tag in zip(toks, tagger.tag(feats))}
 
 
 def _segments(tags: dict[int, str], begin: str, inside: str) -> list[tuple[int, int]]:
@@ -145,8 +147,56 @@ def roles_to_spans(info: F.DocInfo, tags: dict[int, str]) -> tuple[Span, Span]:
         s, e = max(src, key=lambda se: (se[1] - se[0], -se[0]))
         source = tokens_to_chars(doc, s, e)
     content_tokens = [t for t, tag in tags.items() if tag in ("BC", "IC")]
-    content = tokens_to_chars(doc, min(content_tokens), max(content_tokens) + 1) if content_tokens else None
+    content = None
+    if content_tokens:
+        first, last = min(content_tokens), max(content_tokens)
+        if EXTEND_QUOTES:
+            first, last = _quote_run(info, first, last)
+        content = tokens_to_chars(doc, first, last + 1)
     return source, content
+
+
+EXTEND_QUOTES = (True, True)  # (back, forward): let a quoted content run over its sentence to its quotation marks
+
+
+def _paragraph_break(info: F.DocInfo, i: int) -> bool:
+    """A line break in token i or in the whitespace after it."""
+    t = info.doc[i]
+    return "\n" in t.text_with_ws or (t.is_space and "\n" in t.text)
+
+
+def _quote_run(info: F.DocInfo, first: int, last: int) -> tuple[int, int]:
+    """Widen a content (token range first..last) that is a quotation still open at its
+    sentence's end (or opened in an earlier sentence) to the closing (opening) quotation
+    mark in the same paragraph: PolNeAR's quoted contents run over several sentences."""
+    n = len(info.lower)
+    quote = info.doc
+    s_first, s_last = info.sent_of[first], info.sent_of[last]
+    if EXTEND_QUOTES[1]:
+        end = info.sent_bounds[s_last][1]
+        k = end - 1
+        while k > last and (info.space[k] or info.shape[k].startswith("P") and quote[k].text not in F.QUOTES):
+            k -= 1
+        if k == last and info.in_quote[last]:
+            j = end
+            while j < n and not _paragraph_break(info, j - 1):
+                if quote[j].text in F.QUOTES:
+                    last = j
+                    break
+                j += 1
+    if EXTEND_QUOTES[0]:
+        start = info.sent_bounds[s_first][0]
+        k = start
+        while k < first and (info.space[k] or info.shape[k].startswith("P") and quote[k].text not in F.QUOTES):
+            k += 1
+        if k == first and info.in_quote[first]:
+            j = start - 1
+            while j >= 0 and not _paragraph_break(info, j):
+                if quote[j].text in F.QUOTES:
+                    first = j
+                    break
+                j -= 1
+    return first, last
 
 
 # ---------------------------------------------------------------- gold labels
@@ -183,17 +233,163 @@ def gold_role_tags(doc: Doc, a: SpanTriple) -> dict[int, str]:
 # ---------------------------------------------------------------- the model
 
 
+class CRF:
+    """A linear-chain CRF's weights, decoded in pure Python (Viterbi; forward-backward marginals).
+
+    CRFsuite trains it; its weights are then exported (rounded to three decimals, those
+    that round to zero dropped) and kept as plain data: the model file is small (CRFsuite's
+    own format is ten times larger) and predicting needs no compiled dependency.
+    """
+
+    def __init__(self, data: dict | None = None):
+        self.data = data
+        if data:
+            self.labels: list[str] = data["labels"]
+            self.trans = numpy.array(data["transitions"], dtype=float)
+            # feature -> (label indices, weights)
+            self.weights = {f: (numpy.array([int(k) for k in w]), numpy.array(list(w.values()), dtype=float))
+                            for f, w in data["weights"].items()}
+
+    def _scores(self, feats: list[list[str]]) -> numpy.ndarray:
+        out = numpy.zeros((len(feats), len(self.labels)))
+        weights = self.weights
+        for k, item in enumerate(feats):
+            row = out[k]
+            for f in item:
+                w = weights.get(f)
+                if w is not None:
+                    row[w[0]] += w[1]
+        return out
+
+    def tag(self, feats: list[list[str]]) -> list[str]:
+        """The best tag sequence (Viterbi)."""
+        if not self.data:
+            return ["O"] * len(feats)
+        if not feats:
+            return []
+        s = self._scores(feats)
+        best = s[0].copy()
+        back = []
+        for k in range(1, len(feats)):
+            cand = best[:, None] + self.trans  # from (rows) -> to (columns)
+            back.append(cand.argmax(axis=0))
+            best = cand.max(axis=0) + s[k]
+        j = int(best.argmax())
+        path = [j]
+        for ptr in reversed(back):
+            j = int(ptr[j])
+            path.append(j)
+        return [self.labels[j] for j in reversed(path)]
+
+    def in_span(self, feats: list[list[str]]) -> list[tuple[float, float]]:
+        """Per item: the marginal probabilities of B and of I (the tagger's confidence)."""
+        if not self.data or "B" not in self.labels or not feats:
+            return [(0.0, 0.0)] * len(feats)
+        s = self._scores(feats)
+        n = len(feats)
+        alpha = numpy.zeros_like(s)
+        beta = numpy.zeros_like(s)
+        alpha[0] = s[0]
+        for k in range(1, n):
+            alpha[k] = _logsumexp(alpha[k - 1][:, None] + self.trans, axis=0) + s[k]
+        for k in range(n - 2, -1, -1):
+            beta[k] = _logsumexp(self.trans + (s[k + 1] + beta[k + 1])[None, :], axis=1)
+        z = _logsumexp(alpha[-1], axis=0)
+        p = numpy.exp(alpha + beta - z)
+        b, i = self.labels.index("B"), self.labels.index("I") if "I" in self.labels else None
+        return [(float(p[k, b]), float(p[k, i]) if i is not None else 0.0) for k in range(n)]
+
+
+def _logsumexp(x: numpy.ndarray, axis: int) -> numpy.ndarray:
+    m = x.max(axis=axis, keepdims=True)
+    return (m + numpy.log(numpy.exp(x - m).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+PRUNE = 0.0005  # weights smaller than this (absolute) round to zero: dropped from the exported model
+
+
+def export_crfsuite(data: bytes, prune: float = PRUNE) -> dict:
+    """The labels, transition weights and (pruned, rounded) state weights of a CRFsuite model."""
+    import os
+    import tempfile
+
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open_inmemory(data)
+    fd, path = tempfile.mkstemp(suffix=".txt")
+    os.close(fd)
+    try:
+        tagger.dump(path)
+        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+            text = fh.read()
+    finally:
+        os.unlink(path)
+    labels = list(tagger.labels())
+    index = {lab: k for k, lab in enumerate(labels)}
+    alt = "|".join(re.escape(lab) for lab in sorted(labels, key=len, reverse=True))
+    trans = [[0.0] * len(labels) for _ in labels]
+    block = text[text.index("TRANSITIONS = {"):text.index("STATE_FEATURES = {")]
+    for m in re.finditer(rf"\(1\) ({alt}) --> ({alt}): (-?[0-9.e+-]+)\n", block):
+        trans[index[m.group(1)]][index[m.group(2)]] = round(float(m.group(3)), 4)
+    weights: dict[str, dict[str, float]] = {}
+    block = text[text.index("STATE_FEATURES = {"):]
+    # an attribute may hold any character, a line break too: match up to " --> LABEL: weight"
+    for m in re.finditer(rf"\n  \(0\) (.*?) --> ({alt}): (-?[0-9.e+-]+)(?=\n)", block, re.S):
+        w = float(m.group(3))
+        if abs(w) >= prune:
+            weights.setdefault(m.group(1), {})[str(index[m.group(2)])] = round(w, 3)
+    return {"labels": labels, "transitions": trans, "weights": weights}
+
+
+class CRFTrainer:
+    """Sequences go straight into CRFsuite (compact there), then ``fit`` gives a CRF."""
+
+    def __init__(self, params: dict):
+        import pycrfsuite
+
+        self.trainer = pycrfsuite.Trainer(verbose=False)
+        self.trainer.select("lbfgs", "crf1d")
+        self.trainer.set_params(params)
+        self.n = 0
+
+    def append(self, feats: list[list[str]], tags: list[str]) -> None:
+        self.trainer.append(feats, tags)
+        self.n += 1
+
+    def fit(self, prune: float = PRUNE) -> CRF:
+        """CRFsuite's L-BFGS is deterministic: the same sequences in the same order give the same weights."""
+        import os
+        import tempfile
+
+        if self.n == 0:
+            return CRF(None)
+        fd, path = tempfile.mkstemp(suffix=".crfsuite")
+        os.close(fd)
+        try:
+            self.trainer.train(path)
+            with open(path, "rb") as fh:
+                return CRF(export_crfsuite(fh.read(), prune))
+        finally:
+            os.unlink(path)
+
+
+# L1 and L2 weights and L-BFGS iterations (train-attribution's --iterations overrides the latter)
+CUE_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 80, "feature.possible_transitions": True}
+ROLE_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 80, "feature.possible_transitions": True}
+
+
 class AttributionModel:
     """Cue tagger + role tagger; ``predict(doc)`` gives PolNeAR-style span triples."""
 
-    def __init__(self, cue: Perceptron | None = None, role: Perceptron | None = None, meta: dict | None = None):
-        self.cue = cue or Perceptron(CUE_TAGS)
-        self.role = role or Perceptron(ROLE_TAGS)
+    def __init__(self, cue: CRF | None = None, role: CRF | None = None, meta: dict | None = None):
+        self.cue = cue or CRF()
+        self.role = role or CRF()
         self.meta = meta or {}
 
     def predict(self, doc: Doc) -> list[SpanTriple]:
         info = F.doc_info(doc)
-        tags = _tag_cues(self.cue, info)
+        tags = _tag_cues(self.cue, info, self.meta.get("cue_threshold"))
         out = []
         for s, e in _cue_ranges(tags):
             roles = _tag_roles(self.role, info, (s, e))
@@ -201,39 +397,53 @@ class AttributionModel:
             out.append(SpanTriple(source, tokens_to_chars(doc, s, e), content))
         return out
 
-    def train(self, examples: list[tuple[Doc, list[SpanTriple]]], epochs: int = 5, seed: int = 0,
-              log=None) -> None:
-        """Train both taggers on parsed documents with their gold attributions."""
-        rng = random.Random(seed)
-        prepared = []
-        for doc, golds in examples:
+    def train(self, examples: list[tuple[Doc, list[SpanTriple]]], seed: int = 0, log=None,
+              cue_params: dict | None = None, role_params: dict | None = None) -> None:
+        """Train both taggers on parsed documents with their gold attributions.
+
+        The documents are taken in a seeded shuffle (CRFsuite's optimiser itself is
+        deterministic), so the same data and seed give the same model."""
+        order = list(range(len(examples)))
+        random.Random(seed).shuffle(order)
+        cues = CRFTrainer({**CUE_PARAMS, **(cue_params or {})})
+        roles = CRFTrainer({**ROLE_PARAMS, **(role_params or {})})
+        for k in order:
+            doc, golds = examples[k]
             info = F.doc_info(doc)
-            cues = []
+            cue_gold = gold_cue_tags(doc, golds)
+            for toks, feats in _cue_sequences(info):
+                cues.append(feats, [cue_gold[i] for i in toks])
             for a in golds:
                 r = char_to_tokens(doc, a.cue) if a.cue else None
-                if r is not None:
-                    cues.append((r, gold_role_tags(doc, a)))
-            prepared.append((info, gold_cue_tags(doc, golds), cues))
-        order = list(range(len(prepared)))
-        for epoch in range(epochs):
-            rng.shuffle(order)
-            for k in order:
-                info, cue_gold, cues = prepared[k]
-                _tag_cues(self.cue, info, cue_gold)
-                for r, role_gold in cues:
-                    _tag_roles(self.role, info, r, role_gold)
-            if log:
-                log(f"epoch {epoch + 1}/{epochs} done")
-        self.cue.average()
-        self.role.average()
+                if r is None:
+                    continue
+                role_gold = gold_role_tags(doc, a)
+                toks, feats = _role_sequence(info, r)
+                roles.append(feats, ["CUE" if r[0] <= t < r[1] else role_gold.get(t, "O") for t in toks])
+        if log:
+            log(f"features: {cues.n} sentences, {roles.n} cue windows")
+        self.cue = cues.fit()
+        if log:
+            log("cue tagger trained")
+        self.role = roles.fit()
+        if log:
+            log("role tagger trained")
 
     def save(self, path: Path) -> None:
-        save({"cue": self.cue, "role": self.role}, self.meta, Path(path))
+        """One gzipped JSON file: metadata and the two CRFs' weights, no timestamps."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": "fogofwar-attribution-crf/1", "meta": self.meta,
+                "models": {"cue": self.cue.data, "role": self.role.data}}
+        raw = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogateescape")
+        with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
+            gz.write(raw)
 
     @classmethod
     def load(cls, path: Path | str) -> "AttributionModel":
-        models, meta = load(Path(path))
-        return cls(models["cue"], models["role"], meta)
+        with gzip.open(path, "rb") as fh:
+            data = json.loads(fh.read().decode("utf-8", "surrogateescape"))
+        return cls(CRF(data["models"]["cue"]), CRF(data["models"]["role"]), data.get("meta", {}))
 
 
 def _cue_ranges(tags: Sequence[str]) -> list[tuple[int, int]]:

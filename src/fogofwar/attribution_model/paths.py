@@ -2,4 +2,4 @@
 
 from pathlib import Path
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "models" / "attribution" / "polnear-perceptron.json.gz"
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "models" / "attribution" / "polnear-crf.json.gz"
