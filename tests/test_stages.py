@@ -621,3 +621,13 @@ def test_a_place_in_a_relative_clause_is_the_events_own(run):
             "The retreat is the latest in Donetsk Oblast, where Russian forces also captured the town of Novohrodivka last month.")
     capture = next((e, p) for e, p in _events(run, text, "2024-10-02") if e.type == "capture")
     assert capture[1] is not None and capture[1].mention == "Novohrodivka"
+
+
+@pytest.mark.parametrize("expression, date, precision", [
+    ("two days ago", "2022-09-08", "day"),
+    ("3 days ago", "2022-09-07", "day"),
+    ("last weekend", "2022-09-03", "week"),  # the Saturday before the latest Monday (5 September)
+])
+def test_resolve_days_ago_and_last_weekend(expression, date, precision):
+    r = resolve(expression, PUB)
+    assert r is not None and (r.date, r.precision) == (date, precision)

@@ -78,6 +78,14 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
         return ResolvedDate(published.isoformat(), "day")
     if re.search(r"\b(yesterday|last night|overnight)\b", text):
         return ResolvedDate((published - dt.timedelta(days=1)).isoformat(), "day")
+    m = _DAYS_AGO.search(text)
+    if m:  # "two days ago", "3 days ago"
+        word = m["n"]
+        return ResolvedDate((published - dt.timedelta(days=int(word) if word.isdigit() else _NUMBER_WORDS[word])).isoformat(),
+                            "day")
+    if re.search(r"\blast weekend\b", text):  # the Saturday before the latest Monday
+        monday = published - dt.timedelta(days=published.weekday())
+        return ResolvedDate((monday - dt.timedelta(days=2)).isoformat(), "week")
     if re.search(r"\bday before yesterday\b", text):
         return ResolvedDate((published - dt.timedelta(days=2)).isoformat(), "day")
     for regex in (_DAY_FIRST, _MONTH_FIRST):
@@ -132,6 +140,7 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10}
 _N = r"(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_DAYS_AGO = re.compile(r"\b" + _N + r"\s+days?\s+ago\b")
 # (pattern, day shift): shift None means "the same date, whatever its precision"
 _ANAPHORIC = [
     (re.compile(r"\bsince then\b", re.I), None),
