@@ -631,3 +631,16 @@ def test_a_place_in_a_relative_clause_is_the_events_own(run):
 def test_resolve_days_ago_and_last_weekend(expression, date, precision):
     r = resolve(expression, PUB)
     assert r is not None and (r.date, r.precision) == (date, precision)
+
+
+def test_where_a_speaker_is_is_not_whose_side_and_a_groups_army_is_not_the_army(run):
+    text = ("Jihadists attacked a training school in Bamako, the capital of Mali.\n"
+            "A Western diplomat in Bamako said the attack had shaken the junta.\n"
+            "The Arakan Army said its fighters had taken the town.\n"
+            "The military denied losing the town.\n"
+            "Houthi military spokesman Yahya Saree said five fighters had been killed.")
+    claims, _ = _claims(run, text, "2024-09-18")
+    by_phrase = {p: (c.source, s.kind, s.side) for p, c, s in claims}
+    assert by_phrase["A Western diplomat in Bamako"][2] is None  # a foreign diplomat who is in Bamako
+    assert by_phrase["The military"][0] != by_phrase["The Arakan Army"][0]
+    assert next(k for p, (_, k, _) in by_phrase.items() if "Saree" in p) == "military"

@@ -195,8 +195,11 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
         if root in PRONOUNS and len(span) == 1:
             index = len(sources) - 1 if sources else None
         elif span[0].lower_ == "the" and _head_key(root) in last_by_head and len(span) <= 3 \
-                and not lexicon.side_of_text(span.text):
-            index = last_by_head[_head_key(root)]  # "the source" -> the last military source
+                and not lexicon.side_of_text(span.text) and (
+                    root in last_by_head or sources[last_by_head[_head_key(root)]].side not in lexicon.non_state_codes()):
+            # "the source" -> the last military source; "the army" -> the last state army named
+            # (not "the Myanmar National Democratic Alliance Army", a group's name)
+            index = last_by_head[_head_key(root)]
         elif person:
             surname = person.split()[-1].lower()
             index = by_surname.get(surname)
@@ -208,7 +211,7 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             index = by_key[key]
         if index is None:
             kind = _span_kind(span, a.description)
-            side = lexicon.side_of_text(span.text) or lexicon.side_of_text(a.description)
+            side = lexicon.side_of_text(_without_location(span, kind)) or lexicon.side_of_text(a.description)
             if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span):
                 side = lexicon.last_armed_group_before(span) or side  # "The Iran-backed group said", "the group confirmed"
             if side in lexicon.non_state_codes() and kind in ("organization", "other"):
@@ -239,6 +242,20 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             by_surname.setdefault(person.split()[-1].lower(), index)
         ids.append(src.id)
     return sources, ids
+
+
+def _without_location(span: Span, kind: str) -> str:
+    """The phrase without where its speaker is ("a Western diplomat in Bamako", "residents of
+    Muzaffarabad"): a place there says whose side only for a local official of the country
+    ("local officials in India's Punjab state")."""
+    words = {t.lower_ for t in span}
+    foreign = words & set(lexicon.load("source_kinds.json")["foreign_roles"])
+    if kind in ("official", "military") and not foreign:
+        return span.text
+    where = {"in", "near", "at", "from"} | ({"of"} if kind == "witness" else set())  # "the head of the UN mission"
+    preps = [t for t in span if t.dep_ == "prep" and t.head.i == span.root.i and t.lower_ in where]
+    located = {w.i for prep in preps for w in prep.subtree}
+    return "".join(t.text_with_ws for t in span if t.i not in located)
 
 
 def _head_key(head: str) -> str:
