@@ -644,3 +644,10 @@ def test_where_a_speaker_is_is_not_whose_side_and_a_groups_army_is_not_the_army(
     assert by_phrase["A Western diplomat in Bamako"][2] is None  # a foreign diplomat who is in Bamako
     assert by_phrase["The military"][0] != by_phrase["The Arakan Army"][0]
     assert next(k for p, (_, k, _) in by_phrase.items() if "Saree" in p) == "military"
+
+
+def test_a_lede_group_takes_the_name_the_next_sentence_gives(run):
+    text = ("An ethnic armed group in Myanmar has seized Lashio, the largest town in northern Shan State.\n"
+            "The Myanmar National Democratic Alliance Army said its fighters had taken the town.")
+    capture = next(e for e, _ in _events(run, text, "2024-08-05") if e.type == "capture")
+    assert capture.actor_side == "MNDAA"

@@ -880,10 +880,21 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
                 d.actor_side = theatre  # "The military ... said its troops withdrew"
         if not d.actor_side and not _names_someone(d.actor):
             d.actor_side = _earlier_mention_side(d, detected)
+        if not d.actor_side and not last and d.actor is not None and not d.victim and _generic_armed(d.actor):
+            # the lede names a generic group and the next sentences name it ("An ethnic armed group
+            # has seized Lashio" ... "The MNDAA said"): only before any side is known
+            d.actor_side = lexicon.first_armed_group_after(d.actor)
         if d.actor_side:
             last[d.type] = d.actor_side
         elif d.type in last and not _names_someone(d.actor):
             d.actor_side = last[d.type]
+
+
+def _generic_armed(actor: Span) -> bool:
+    """ "An ethnic armed group", "jihadists linked to al-Qaeda", "gunmen": armed, but named by no side."""
+    lex = _lex()
+    root = actor.root.lemma_.lower()
+    return actor.root.pos_ == "NOUN" and (root in lex["armed_actor_heads"] or root in lex["group_anaphora_heads"])
 
 
 def _earlier_mention_side(d: Detected, detected: list[Detected]) -> str | None:

@@ -191,3 +191,17 @@ def last_armed_group_before(span) -> str | None:
     found = [s for s in sides_in_text(text_of(doc)[start:span.start_char]) if s in groups]
     return found[-1] if found else None
 
+
+def first_armed_group_after(span, sentences: int = 2) -> str | None:
+    """The armed group (data/actors.json) named first after a phrase, in its sentence or the next
+    ``sentences``: the news lede's "An ethnic armed group has seized Lashio. The MNDAA said ..."."""
+    from fogofwar.nlp import text_of
+
+    doc = span.doc
+    sents = list(doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start <= span.start < s.end), 0)
+    end = sents[min(len(sents) - 1, index + sentences)].end_char
+    groups = non_state_codes()
+    found, _ = sides_and_backers(text_of(doc)[span.end_char:end])
+    found = [s for s in found if s in groups]
+    return found[0] if found else None
