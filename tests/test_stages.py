@@ -651,3 +651,9 @@ def test_a_lede_group_takes_the_name_the_next_sentence_gives(run):
             "The Myanmar National Democratic Alliance Army said its fighters had taken the town.")
     capture = next(e for e, _ in _events(run, text, "2024-08-05") if e.type == "capture")
     assert capture.actor_side == "MNDAA"
+
+
+def test_a_date_hung_below_the_trigger_dates_it(run):
+    text = "In Adan Yabaal, residents said the militants had executed two men accused of spying on Wednesday evening."
+    casualties = next(e for e, _ in _events(run, text, "2025-04-17") if e.type == "casualties")
+    assert casualties.date == "2025-04-16"

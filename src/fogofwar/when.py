@@ -269,4 +269,18 @@ def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
             depth = ancestors.index(m.anchor)
             if best is None or depth < best[0]:
                 best = (depth, m)
+    if best is None and trigger.pos_ in ("VERB", "AUX"):
+        # no date above the trigger: one attached below it, in its own clause's modifiers
+        # ("executed two men accused of spying ... on Wednesday evening": the parser hung the
+        # date on a lower verb); the shallowest such date
+        for m in mentions:
+            if m.span.sent != trigger.sent or m.anchor.i == trigger.i:
+                continue
+            depth, t = 0, m.anchor
+            while t.i != trigger.i and t.head.i != t.i and depth < 4:
+                if t.dep_ in ("ccomp", "relcl") and t.head.i != trigger.i:
+                    break  # another clause's own statement
+                t, depth = t.head, depth + 1
+            if t.i == trigger.i and (best is None or depth < best[0]):
+                best = (depth, m)
     return best[1].resolved if best else None
