@@ -148,40 +148,40 @@ PART_DDL = ("kind STRING, position BIGINT, ordinal BIGINT, provisional STRING, c
             "grp BIGINT, component STRING, document STRING")
 
 
-def explode_members(batches: Iterator) -> Iterator:
-    """mapInArrow: (position, id, outlet, story) rows -> one row per story member, with its link keys."""
+def _explode(batches: Iterator, ddl: str, rows_of) -> Iterator:
+    """mapInArrow body: each input row's unpacked story -> the output rows ``rows_of(position, story)`` gives."""
     import pyarrow as pa
 
+    schema = _arrow_schema(ddl)
+    for batch in batches:
+        out = [r for row in batch.to_pylist() for r in rows_of(row["position"], _load(row["story"]))]
+        yield pa.RecordBatch.from_pylist(out, schema=schema)
+
+
+def explode_members(batches: Iterator) -> Iterator:
+    """mapInArrow: (position, id, outlet, story) rows -> one row per story member, with its link keys."""
     from fogofwar.stories import cell_of, member_keys, near_cells, type_class
 
-    schema = _arrow_schema(MEMBER_DDL)
-    for batch in batches:
-        out = []
-        for row in batch.to_pylist():
-            story = _load(row["story"])
-            for m in story.members:
-                out.append({"position": row["position"], "ordinal": m.ordinal, "sentence": m.event.sentence,
-                            "cls": type_class(m.event.type), "keys": member_keys(m), "cell": cell_of(m.place),
-                            "near": near_cells(m.place), "lat": m.place.lat, "lon": m.place.lon,
-                            "member": _dump((story.id, story.outlet, m))})
-        yield pa.RecordBatch.from_pylist(out, schema=schema)
+    def rows_of(position, story):
+        for m in story.members:
+            yield {"position": position, "ordinal": m.ordinal, "sentence": m.event.sentence,
+                   "cls": type_class(m.event.type), "keys": member_keys(m), "cell": cell_of(m.place),
+                   "near": near_cells(m.place), "lat": m.place.lat, "lon": m.place.lon,
+                   "member": _dump((story.id, story.outlet, m))}
+
+    return _explode(batches, MEMBER_DDL, rows_of)
 
 
 def explode_sentences(batches: Iterator) -> Iterator:
     """mapInArrow: (position, story) rows -> one row per long sentence, with its LSH buckets."""
-    import pyarrow as pa
-
     from fogofwar.dedupe import band_keys
 
-    schema = _arrow_schema(SENTENCE_DDL)
-    for batch in batches:
-        out = []
-        for row in batch.to_pylist():
-            story = _load(row["story"])
-            for k, (index, text) in enumerate(story.sentences):
-                out.append({"position": row["position"], "published": story.published, "k": k, "sentence": index,
-                            "text": text, "bands": band_keys(text)})
-        yield pa.RecordBatch.from_pylist(out, schema=schema)
+    def rows_of(position, story):
+        for k, (index, text) in enumerate(story.sentences):
+            yield {"position": position, "published": story.published, "k": k, "sentence": index,
+                   "text": text, "bands": band_keys(text)}
+
+    return _explode(batches, SENTENCE_DDL, rows_of)
 
 
 def _arrow_schema(ddl: str):
