@@ -293,3 +293,28 @@ def test_names_the_tagger_cuts_or_hides_inside_other_names():
     assert "MoD" not in [p.mention for p in resolve_text("The Ministry of Defense (MoD) said troops were moving.")]
     texas = [p.mention for p in resolve_text("Senator John Cornyn, R-Texas, said the bill would pass.")]
     assert "Texas" in texas  # a state after a party letter is still a place
+
+
+def test_canadian_province_abbreviations_and_british(nlp, gaz):
+    """Canadian Press abbreviations after a town are the provinces ("Brandon, Man." is Manitoba, not a
+    village called Man); "British" given as a toponym is the United Kingdom (countryinfo's second GB
+    entry, Wales, no longer replaces its demonym), and "Wales" is the first-level unit, not the UK."""
+    got = _resolve_spans(nlp, gaz, "Flights from Brandon, Man., and Kelowna, B.C., were cancelled, British "
+                                   "officials said, and a storm hit Wales.", ["Man.", "B.C.", "British", "Wales"])
+    assert (got["Man."].candidate.country, got["Man."].candidate.admin1_code) == ("CA", "03")
+    assert (got["B.C."].candidate.country, got["B.C."].candidate.admin1_code) == ("CA", "02")
+    assert got["British"].candidate.kind == "country" and got["British"].candidate.country == "GB"
+    assert got["Wales"].candidate.kind == "admin1" and got["Wales"].candidate.country == "GB"
+    assert gaz.demonyms["british"] == "GB" and gaz.demonyms["welsh"] == "GB"
+
+
+def test_continents_and_multinational_regions_beat_namesake_towns(nlp, gaz):
+    """A region of several countries named by its own name is that region, even when the text names the
+    country of a town so called: "Asia" next to the Philippines is not the town Asia (Philippines), and
+    "Middle East" next to Maryland is not the Baltimore neighbourhood."""
+    got = _resolve_spans(nlp, gaz, "The Philippines is the fastest-growing economy in Asia, the minister said.",
+                         ["Asia"])
+    assert got["Asia"].candidate.kind == "region" and got["Asia"].candidate.country is None
+    got = _resolve_spans(nlp, gaz, "The Maryland senator returned from a tour of the Middle East on Monday.",
+                         ["Middle East"])
+    assert got["Middle East"].candidate.kind == "region"

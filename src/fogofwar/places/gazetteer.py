@@ -67,7 +67,7 @@ from typing import Any, Iterable
 
 from fogofwar.places.normalize import admin_key, keys, normalize
 
-GAZETTEER_VERSION = "5"
+GAZETTEER_VERSION = "6"
 CITY_POPULATION = 15_000
 ENV_PATH = "FOGOFWAR_GAZETTEER"
 
@@ -256,15 +256,19 @@ def _build_into(tmp: Path, bar: _Progress) -> None:
     try:
         import countryinfo.countryinfo as ci
 
-        for c in ci.load_countries()["countries"].values():
+        entries = list(ci.load_countries()["countries"].values())
+        located = {(c.get("ISO") or {}).get("alpha2") for c in entries if c.get("latlng") and len(c["latlng"]) == 2}
+        for c in entries:
             iso = (c.get("ISO") or {}).get("alpha2")
             if iso not in country_info:
                 continue
             info = country_info[iso]
+            if c.get("demonym"):  # every entry's ("British" and "Welsh" for GB; the first is the main one)
+                info.setdefault("demonyms", []).append(c["demonym"])
             if c.get("latlng") and len(c["latlng"]) == 2:
                 info["lat"], info["lon"] = float(c["latlng"][0]), float(c["latlng"][1])
-            if c.get("demonym"):
-                info["demonym"] = c["demonym"]
+            elif iso in located:
+                continue  # a partial entry under another country's code ("Wales" under GB): not a name of it
             for alt in [c.get("name")] + list(c.get("altSpellings") or []):
                 if alt and (len(alt) > 3 or "." in alt):
                     country_names[iso].add(alt)
@@ -394,8 +398,9 @@ def _build_into(tmp: Path, bar: _Progress) -> None:
 
     demonym_rows = []
     for iso, info in sorted(country_info.items(), key=lambda kv: -int(kv[1]["population"])):
-        dem = info.get("demonym")
-        if dem and _is_latin(dem):
+        for dem in info.get("demonyms", ()):
+            if not _is_latin(dem):
+                continue
             base = normalize(dem)
             for form in (base, base + "s", base[:-1] + "s" if base.endswith("s") else base):
                 demonym_rows.append((form, iso))

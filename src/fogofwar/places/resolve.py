@@ -65,6 +65,7 @@ CONFIDENT_SHARE = 0.8  # softmax share above which a reading is evidence for the
 ACRONYM_PENALTY = 4.0  # initials met as a place's own name written otherwise
 OWN_NAME_WEIGHT = 1.0  # the mention is the entry's own name, not an alternate
 UNIT_NAME_WEIGHT = 1.5  # more when that entry is a first-level unit (a bare state name)
+REGION_NAME_WEIGHT = 2.0  # more when it is a region of several countries (a continent, the Middle East)
 
 
 @dataclass
@@ -192,6 +193,8 @@ def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple
         s += OWN_NAME_WEIGHT
         if c.kind == "admin1" and not m.admin_word and not m.settlement_hint:
             s += UNIT_NAME_WEIGHT  # a bare state name ("Oregon", "Kansas"): rarely a village's
+        elif c.kind == "region" and c.country is None:
+            s += REGION_NAME_WEIGHT  # "Asia", "Middle East": not the towns so named in a country the text names
     s += POPULATION_WEIGHT * math.log10(_population(c, gazetteer) + 1)
     if c.country and countries.get(c.country):
         s += 2.5 if c.kind != "country" else 1.0
