@@ -259,3 +259,17 @@ def test_country_points_take_geonames_point_where_the_factbook_differs(gaz):
     assert "GL" not in points
     gl = gaz.country("GL")
     assert (round(gl.lat), round(gl.lon)) == (72, -40)
+
+
+def test_units_take_geonames_points_from_the_city_list(gaz):
+    """First-level units whose GeoNames id is in pyowm's city list sit at GeoNames' point (Ontario
+    49.25 N, 84.50 W; Queensland 20 S, 145 E), not at the estimate from their towns, which lean south
+    (Ontario's towns' box is centred near 46 N) or east (Queensland's coast)."""
+    from fogofwar.places.gazetteer import geonames_unit_points
+
+    points = geonames_unit_points()
+    assert points[6093943] == pytest.approx((49.250141, -84.499832))
+    ontario = gaz.admin1("CA", "08")
+    assert (round(ontario.lat, 2), round(ontario.lon, 2)) == (49.25, -84.5)
+    queensland = gaz.admin1("AU", "04")
+    assert (round(queensland.lat), round(queensland.lon)) == (-20, 145)

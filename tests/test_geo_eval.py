@@ -129,3 +129,16 @@ def test_bench_places_one_run(corpus, tmp_path):
         assert data["dev"]["f1"] >= 0.9 and data["dev"]["acc161"] >= 0.95
     md = out.read_text(encoding="utf-8")
     assert "| **fogofwar** (gold spans) |" in md and "acc@161" in md
+
+
+def test_shifted_offsets_are_realigned_to_their_phrase():
+    """A toponym whose offsets are a character or two off (as some in TR-News) is read at its phrase's
+    nearest occurrence; offsets that hold the phrase, or a phrase absent nearby, are kept."""
+    from fogofwar.evaluate.geo import align_span
+
+    text = "Roads in Etobicoke and Toronto were closed. Etobicoke residents waited."
+    assert align_span(text, 10, 19, "Etobicoke") == (9, 18)   # one character late
+    assert align_span(text, 7, 16, "Etobicoke") == (9, 18)    # two early
+    assert align_span(text, 44, 53, "Etobicoke") == (44, 53)  # already right: the second occurrence
+    assert align_span(text, 23, 30, "Toronto") == (23, 30)
+    assert align_span(text, 0, 5, "Ottawa") == (0, 5)         # nowhere near: kept

@@ -91,6 +91,28 @@ def _num(el: ET.Element | None, tag: str, cast: Callable[[str], Any]) -> Any:
         return None
 
 
+ALIGN_WINDOW = 10  # characters either side searched for a phrase its offsets miss
+
+
+def align_span(text: str, start: int, end: int, phrase: str) -> tuple[int, int]:
+    """The offsets of ``phrase`` nearest to ``start`` when the given ones do not hold it.
+
+    Corpora in this format carry a few offsets shifted by a character or two (TR-News:
+    a character the annotation tool counted differently earlier in the article), which
+    would hand the resolver "Etobicok" for "Etobicoke". The nearest occurrence within
+    ``ALIGN_WINDOW`` characters is used; otherwise the offsets are kept as they are.
+    """
+    if not phrase or text[start:end] == phrase:
+        return start, end
+    lo = max(0, start - ALIGN_WINDOW)
+    window = text[lo:end + ALIGN_WINDOW + len(phrase)]
+    hits = [lo + i for i in range(len(window)) if window.startswith(phrase, i)]
+    if not hits:
+        return start, end
+    best = min(hits, key=lambda h: abs(h - start))
+    return best, best + len(phrase)
+
+
 def read_corpus(path: str | Path) -> list[GeoDoc]:
     """All articles of an LGL-format XML file, in file order."""
     root = ET.parse(str(path)).getroot()
@@ -104,6 +126,7 @@ def read_corpus(path: str | Path) -> list[GeoDoc]:
             if start is None or end is None:
                 continue
             phrase = t.findtext("phrase") or text[start:end]
+            start, end = align_span(text, start, end, phrase)
             g = t.find("gaztag")
             gid = None
             if g is not None and (g.get("geonameid") or "").strip().lstrip("-").isdigit():

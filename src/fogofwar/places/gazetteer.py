@@ -16,15 +16,17 @@ Sources (all shipped inside installed packages, nothing is downloaded):
   Union"). They get negative ids and are exposed with ``geonameid`` None; an
   entry with a ``seat`` takes the GeoNames point of that cities500 place.
 
-Administrative units have no coordinates in these sources: a unit's centre is
+Administrative units take GeoNames' own point where the city list that pyowm
+(MIT) ships has it: OpenWeatherMap's list is keyed by GeoNames ids and carries
+GeoNames' coordinates for 2,793 of the 3,815 first-level units and 5,402
+second-level ones (:func:`geonames_unit_points`). Elsewhere a unit's centre is
 estimated from the cities500 places that carry its code, as the middle of
 their bounding box with the outer 2% of latitudes and longitudes trimmed
-(:func:`unit_centre`). Means are pulled towards where people live (Ontario's
-mean lies near Toronto, GeoNames' own point 700 km north): against the
-GeoNames points of the 727 first-level units named in the LGL corpus the
-trimmed box is 30 km off at the median (96.3% within 161 km), the plain mean
-54 km (95.9%), the median point 57 km (80.9%). Units with few cities500
-places (deserts) get rough centres.
+(:func:`unit_centre`). Such estimates lean towards where people live (Ontario's
+towns sit in its south, GeoNames' point lies 365 km north of their box; Alberta,
+Queensland and Manitoba likewise): on LGL and TR-News the GeoNames points moved
+acc@161 from 85.5 to 86.1 and from 83.7 to 90.2. Countries take GeoNames' points
+from ``data/places/country_points.json`` (newer than the city list's).
 
 ``fogofwar gazetteer download --countries UA,RU`` adds the full GeoNames
 country dumps (every feature class, GeoNames' own coordinates for units and
@@ -67,7 +69,7 @@ from typing import Any, Iterable
 
 from fogofwar.places.normalize import admin_key, keys, normalize
 
-GAZETTEER_VERSION = "6"
+GAZETTEER_VERSION = "7"
 CITY_POPULATION = 15_000
 ENV_PATH = "FOGOFWAR_GAZETTEER"
 
@@ -179,6 +181,32 @@ def unit_centre(points: list[tuple[float, float]], trim: float = 0.02) -> tuple[
     lons = sorted(p[1] for p in points)
     k = int(len(lats) * trim)
     return round((lats[k] + lats[-1 - k]) / 2, 5), round((lons[k] + lons[-1 - k]) / 2, 5)
+
+
+def geonames_unit_points() -> dict[int, tuple[float, float]]:
+    """GeoNames' own points by GeoNames id, from the city list that pyowm ships (MIT).
+
+    OpenWeatherMap's city list is keyed by GeoNames ids and carries GeoNames'
+    coordinates, first-level units included (Ontario 6093943 at 49.25, -84.50; Alberta
+    5883102 at 52.28, -117.47). The build uses it for administrative units, whose
+    centres cities500 can only estimate: a province's towns sit in its south, its
+    GeoNames point near the middle of its territory. Empty when pyowm is missing.
+    """
+    import bz2
+    import sqlite3 as _sqlite3
+
+    try:
+        blob = bz2.decompress(_package_file("pyowm", "commons", "cityids", "cities.db.bz2").read_bytes())
+    except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover - pyowm not installed
+        return {}
+    con = _sqlite3.connect(":memory:")
+    try:
+        con.deserialize(blob)
+        return {int(gid): (float(lat), float(lon)) for gid, lat, lon in con.execute("SELECT city_id, lat, lon FROM city")}
+    except _sqlite3.DatabaseError:  # pragma: no cover - layout changed
+        return {}
+    finally:
+        con.close()
 
 
 def build(path: str | Path | None = None, progress: bool = False, dumps: Iterable[Path] | None = None) -> Path:
@@ -343,14 +371,16 @@ def _build_into(tmp: Path, bar: _Progress) -> None:
                         seen.add(k)
                         name_rows.append((k, gid, flag))
 
+    unit_points = geonames_unit_points()
     for (cc, a1), u in admin1.items():
-        lat, lon = centre(sums1.get((cc, a1)))
+        lat, lon = unit_points.get(u["geonameid"]) or centre(sums1.get((cc, a1)))
         place_rows.append((u["geonameid"], u["display"], "admin1", lat, lon, cc, a1, u["display"], None, 0))
         add_names(u["geonameid"], [u["display"], u["name"]], u["aliases"], admin=True)
     for (cc, a1, a2), u in admin2.items():
-        lat, lon = centre(sums2.get((cc, a1, a2)))
-        if lat is None:
-            lat, lon = centre(sums1.get((cc, a1)))
+        lat, lon = unit_points.get(u["geonameid"]) or centre(sums2.get((cc, a1, a2)))
+        if lat is None:  # no place of its own: its first-level unit's point
+            parent_point = unit_points.get(admin1[(cc, a1)]["geonameid"]) if (cc, a1) in admin1 else None
+            lat, lon = parent_point or centre(sums1.get((cc, a1)))
         parent = admin1.get((cc, a1))
         place_rows.append((u["geonameid"], u["display"], "admin2", lat, lon, cc, a1,
                            parent["display"] if parent else None, a2, 0))
