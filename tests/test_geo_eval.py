@@ -118,9 +118,13 @@ def test_bench_places_one_run(corpus, tmp_path):
 
     dev = Path(__file__).resolve().parents[1].parent / "shared" / "dev"
     out = tmp_path / "bench.md"
-    res = CliRunner().invoke(app, ["bench", "places", "--dev", str(dev), "--lgl", str(corpus), "-o", str(out), "--json"])
+    other = tmp_path / "other-corpus.xml"
+    other.write_text(Path(corpus).read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(app, ["bench", "places", "--dev", str(dev), "--lgl", str(corpus), "--corpus", str(other),
+                                   "-o", str(out), "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout[res.stdout.index("{"):])
+    assert data["corpora"]["other-corpus"]["systems"][0]["acc161"] == 1.0  # a second corpus, same run
     systems = {s["system"]: s for s in data["lgl"]["systems"]}
     assert {"fogofwar", "most populous"} <= set(systems)
     assert systems["fogofwar"]["acc161"] == 1.0  # the four gold points of the tiny corpus
@@ -128,7 +132,7 @@ def test_bench_places_one_run(corpus, tmp_path):
     if dev.exists():
         assert data["dev"]["f1"] >= 0.9 and data["dev"]["acc161"] >= 0.95
     md = out.read_text(encoding="utf-8")
-    assert "| **fogofwar** (gold spans) |" in md and "acc@161" in md
+    assert "| **fogofwar** (gold spans) |" in md and "acc@161" in md and "other-corpus:" in md
 
 
 def test_shifted_offsets_are_realigned_to_their_phrase():

@@ -103,8 +103,10 @@ def bench_places_command(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="also write the markdown report here"),
     json_out: bool = typer.Option(False, "--json", help="print the figures as JSON"),
     limit: Optional[int] = typer.Option(None, "--limit", help="only the first N LGL documents"),
+    corpus: list[Path] = typer.Option([], "--corpus", help="another corpus in the LGL format, e.g. TR-News "
+                                                           "(repeatable; scored like LGL, in the same run)"),
 ) -> None:
-    """Places benchmark in one run: dev gold (recognition, acc@161/25) and LGL against the baselines."""
+    """Places benchmark in one run: dev gold (recognition, acc@161/25), LGL and other corpora against the baselines."""
     from fogofwar.evaluate.runner import run_eval
     from fogofwar.nlp import load_nlp
     from fogofwar.places.gazetteer import get_gazetteer
@@ -133,23 +135,36 @@ def bench_places_command(
     warm = (time.perf_counter() - t0) / (200 * len(names))
     out["gazetteer"] = {"lookup_us_uncached": round(cold * 1e6, 1), "lookup_us_cached": round(warm * 1e6, 2),
                         **{k: v for k, v in gazetteer.info().items() if k in ("version", "places", "names", "dumps")}}
-    if lgl.exists():
-        docs = read_corpus(lgl)[:limit] if limit else read_corpus(lgl)
-        nlp = load_nlp()
+    nlp = None
+
+    def run_corpus(path: Path, label: str, first: Optional[int] = None) -> dict[str, Any]:
+        nonlocal nlp
+        docs = read_corpus(path)[:first] if first else read_corpus(path)
+        nlp = nlp or load_nlp()
         t0 = time.time()
-        with Progress(TextColumn("LGL"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as bar:
-            task = bar.add_task("lgl", total=len(docs))
+            task = bar.add_task(label, total=len(docs))
 
             def parsed() -> Iterator:
                 for d in nlp.pipe((doc.text for doc in docs), batch_size=16):
                     yield d
                     bar.advance(task)
 
-            out["lgl"] = evaluate(docs, gazetteer, parsed())
-        out["lgl"]["seconds"] = round(time.time() - t0, 1)
+            result = evaluate(docs, gazetteer, parsed())
+        result["seconds"] = round(time.time() - t0, 1)
+        result["path"] = str(path)
+        return result
+
+    if lgl.exists():
+        out["lgl"] = run_corpus(lgl, "LGL", limit)
     else:
         console.print(f"[yellow]no LGL corpus at {lgl}: skipped[/yellow]")
+    for path in corpus:
+        if path.exists():
+            out.setdefault("corpora", {})[path.stem] = run_corpus(path, path.stem)
+        else:
+            console.print(f"[yellow]no corpus at {path}: skipped[/yellow]")
     md = bench_markdown(out)
     if output:
         output.write_text(md + "\n", encoding="utf-8")
@@ -176,6 +191,9 @@ def bench_markdown(out: dict[str, Any]) -> str:
         r = out["lgl"]
         lines += [f"LGL: {r['documents']} documents, {r['toponyms']} toponyms, {r['toponyms_with_coordinates']} with "
                   f"coordinates ({r['seconds']} s):", "", markdown_table(r)]
+    for name, r in out.get("corpora", {}).items():
+        lines += ["", f"{name}: {r['documents']} documents, {r['toponyms']} toponyms, "
+                      f"{r['toponyms_with_coordinates']} with coordinates ({r['seconds']} s):", "", markdown_table(r)]
     return "\n".join(lines)
 
 
