@@ -139,7 +139,7 @@ class Pipeline:
         if self.gazetteer is None:
             from fogofwar.places.gazetteer import Gazetteer
 
-            self.gazetteer = Gazetteer.open()
+            self.gazetteer = Gazetteer.open().warm()
         return self.gazetteer
 
     def run(self, articles: Iterable[Article], on_article: Callable[[], None] | None = None
