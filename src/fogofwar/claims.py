@@ -5,7 +5,8 @@ claimed, confirmed, denied...), "according to X", cue nouns with their
 author ("claims by U.S. officials that", "This claim was made by X"), and
 quotations. Each attribution gets a source phrase, a cue and a content
 span; certainty comes from the cue, then from hedges in the source phrase
-and in the content, then from negation of the cue.
+and in the content ("not true" makes a denial). A negated cue ("did not
+comment") and a cue inside a quotation are no claims of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fogofwar.nlp import text_of
 from fogofwar.models import Claim, Sentence
 
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "who", "which", "that"}
+NAME_LINKS = {"to", "for", "of", "the", "and", "in", "de", "al"}  # small words inside an organisation's name
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis"}
 QUOTE_CHARS = "\"“”"
 
@@ -74,7 +76,8 @@ def _trim(tokens: list[Token]) -> list[Token]:
 def source_phrase(head: Token) -> Span | None:
     """The phrase naming a source: the head's subtree without clauses or conjuncts."""
     skip: set[int] = set()
-    media_head = head.lemma_.lower() in _cues()["evidence_nouns"]
+    nouns = _cues()["evidence_nouns"]  # "Videos" opening a sentence keeps its plural as lemma
+    media_head = head.lemma_.lower() in nouns or head.lower_ in nouns or head.lower_.removesuffix("s") in nouns
     for child in head.children:
         if child.dep_ in ("relcl", "acl", "conj", "cc", "appos", "punct", "advcl", "prep") and child.i > head.i:
             if child.dep_ in ("conj", "cc") and head.ent_iob_ != "O" and _entity_of(child) == _entity_of(head):
@@ -104,7 +107,18 @@ def source_phrase(head: Token) -> Span | None:
     contiguous = _trim(contiguous)
     if not contiguous or head not in contiguous:
         return None
-    return head.doc[contiguous[0].i: contiguous[-1].i + 1]
+    doc = head.doc
+    end = contiguous[-1].i + 1
+    if head.pos_ == "PROPN" and head.text[:1].isupper():
+        # "The Group for the Support of Islam and Muslims (JNIM)": the acronym names the side; a name
+        # the parser broke ("The Group to Support Islam and Muslims (JNIM)") runs on to it
+        k = end
+        while k < len(doc) and k < end + 8 and (doc[k].text[:1].isupper() or doc[k].lower_ in NAME_LINKS) \
+                and doc[k].text != "(":
+            k += 1
+        if k + 2 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")" and doc[k + 1].text.isupper():
+            end = k + 3
+    return doc[contiguous[0].i: end]
 
 
 def _conjuncts(head: Token) -> list[Token]:
@@ -141,7 +155,8 @@ def _description(source: Span, content: tuple[int, int] | None = None) -> str:
             j -= 1
         title = doc[j + 1: start - 1]
         inside = content is not None and content[0] < title.end_char and title.start_char < content[1]
-        if not inside and not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \
+        bounded = j < 0 or doc[j].text in (",", '"', "“", "”", ".", ";") or doc[j].is_sent_start
+        if not inside and bounded and not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \
                 and any(t.pos_ in ("NOUN", "PROPN") for t in title):  # a title, not the reported clause
             parts.append(title.text)
     if source.end < len(doc) - 1 and doc[source.end].text == "," and (head.ent_type_ == "PERSON" or head.pos_ == "PROPN"):
@@ -215,6 +230,8 @@ def _certainty(base: str, cue: Token, source: Span, content: tuple[int, int] | N
         return "unconfirmed"
     if base == "reported" and _pattern("claimed_hedges").search(clause):
         return "claimed"
+    if base == "reported" and _pattern("denial_words").search(clause):
+        return "denied"  # "told Reuters the claim was \"not true\"", "said ... claims were \"a lie\""
     return base
 
 
@@ -227,15 +244,25 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
                 return pobj, True
     for child in verb.children:
         if child.dep_ == "nsubj":
+            if any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) and verb.dep_ == "advcl" \
+                    and verb.head.dep_ == "relcl" and verb.head.head.pos_ == "NOUN":
+                # "a survivor who gave his name only as Adama told AFP": the parser made the name the
+                # subject of the cue; the speaker is the noun the relative clause describes
+                return verb.head.head, False
             return _stolen_subject(verb, child), False
     before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if before is not None and before.text == "," and before.i > verb.sent.start:
+        before = verb.doc[before.i - 1]  # "..., the Odesa regional governor, Oleh Kiper, said"
     if before is not None and before.pos_ in ("PROPN", "NOUN") and before.dep_ in ("appos", "conj", "npadvmod") \
             and any(c.dep_ == "ccomp" and c.i < before.i for c in verb.children) \
             and any(t.text == "," for t in verb.doc[before.left_edge.i - 1: before.i]):
         # "..., Commander-in-Chief Oleksandr Syrskyi said": the parser hung the speaker on the clause
         return before, False
-    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in RAISING_VERBS:
-        return _subject(verb.head)  # "Videos appeared to show ...": the subject of "appeared"
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in RAISING_VERBS | ASPECT_VERBS:
+        return _subject(verb.head)  # "Videos appeared to show ...", "ISW continues to assess that ..."
+    if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.i > 0 and verb.doc[verb.i - 1].text == "," and (
+            verb.tag_ == "VBD" or verb.lemma_.lower() in _cues()["naming_verbs"]):
+        return verb.head, False  # "China, Pakistan's closest ally, called India's action \"regrettable\"": a finite verb
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         outer = _outer_cue(verb.head)
         if outer is not None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) \
@@ -254,6 +281,11 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             # "X denied that the group had sent fighters, telling Reuters ...": the parser hung the
             # participle on the reported clause; its speaker is X, not the reported clause's subject
             return _subject(outer)
+        above = _cue_above(verb.head)
+        if above is not None and verb.lemma_.lower() in _cues()["verbs"]:
+            # "denied a report that its forces had struck a camp, saying ...": the parser hung the
+            # participle on the reported clause; its speaker is the one who denied
+            return _subject(above)
         subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         if subject is not None:
             return subject, False
@@ -261,6 +293,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 
 
 RAISING_VERBS = {"appear", "seem"}
+ASPECT_VERBS = {"continue", "begin", "start", "keep"}  # pass their subject on, and no hedge
 
 
 def _named_apposition(head: Token) -> Token:
@@ -269,8 +302,12 @@ def _named_apposition(head: Token) -> Token:
     if head.ent_type_ == "PERSON":
         return head
     for child in head.children:
-        if child.dep_ == "appos" and child.i > head.i and child.ent_type_ == "PERSON" \
-                and head.doc[child.left_edge.i - 1].text == ",":
+        if child.dep_ == "appos" and child.i > head.i and head.doc[child.left_edge.i - 1].text == "," and (
+                child.ent_type_ == "PERSON" or head.lower_ == "one"
+                or (child.pos_ == "PROPN" and child.text[:1].isupper() and head.pos_ == "NOUN"
+                    and child.ent_type_ in ("", "PERSON") and child.i - child.left_edge.i >= 1)):
+            # "one of them, a 45-year-old fisherman": the description is the source;
+            # "Ukraine's commander in the south, Brig Gen Oleksandr Tarnavskyi": the name the tagger missed
             return child
     return head
 
@@ -279,6 +316,13 @@ def _stolen_subject(verb: Token, subject: Token) -> Token:
     """ "Russian forces captured Vuhledar, Ukraine's General Staff said": the parser made the
     reported clause's last word the subject and the real source its apposition. When the
     reported clause comes before the subject, the apposition after the comma is the source."""
+    doc = subject.doc
+    for child in subject.children:
+        # '"... and then the explosions," a 42-year-old shopkeeper told Reuters': the quotation's last
+        # noun became the subject; the apposition after the closing quote is the speaker
+        if child.dep_ == "appos" and subject.i < child.i < verb.i and any(
+                t.text in QUOTE_CHARS for t in doc[subject.i + 1: child.left_edge.i]):
+            return child
     if not any(c.dep_ == "ccomp" and c.i < subject.i for c in verb.children):
         return subject
     for child in subject.children:
@@ -286,6 +330,18 @@ def _stolen_subject(verb: Token, subject: Token) -> Token:
                 and any(t.text == "," for t in subject.doc[subject.i + 1: child.left_edge.i]):
             return child
     return subject
+
+
+def _cue_above(clause: Token) -> Token | None:
+    """The cue verb a clause is reported by, through a noun it describes ("denied a report that ...")."""
+    token = clause
+    for _ in range(3):
+        if token.dep_ not in ("acl", "ccomp", "dobj", "relcl") or token.head.i == token.i:
+            return None
+        token = token.head
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in _cues()["verbs"]:
+            return token
+    return None
 
 
 def _outer_cue(verb: Token) -> Token | None:
@@ -298,24 +354,30 @@ def _outer_cue(verb: Token) -> Token | None:
 def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, bool]:
     """What a cue verb attributes: its clause complement, object, or a quotation."""
     object_ok = verb.lemma_.lower() in _cues()["object_content_verbs"]
-    for child in verb.children:
-        if child.dep_ in ("ccomp", "xcomp", "oprd") or (object_ok and child.dep_ == "dobj" and child.pos_ != "PRON"):
-            span = _subtree_span(child)
-            speaker, _ = _subject(verb)
-            if child.dep_ == "ccomp" and speaker is not None and span[0] < speaker.idx < span[1]:
-                # the parser hung the speaker inside the clause: the content ends before it
-                left = speaker.left_edge
-                cut = left.doc[left.i - 1] if left.i > 0 and left.doc[left.i - 1].text == "," else left
-                span = (span[0], cut.idx)
-            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if child.dep_ == "ccomp" and subject is not None and _stolen_subject(verb, subject) is not subject:
-                span = (span[0], subject.idx + len(subject.text))  # the clause's last word, taken back
-            if child.dep_ == "dobj" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
-                prep = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as")
-                span = (span[0], _subtree_span(prep)[1])
-            # a reported clause that is a quotation ("\"The shelling did not stop,\" a resident said")
-            inside = any(q[0] <= span[0] and span[1] <= q[1] for q in _quotes_in(sent))
-            return span, inside
+    clauses = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "oprd")]
+    objects = [c for c in verb.children if object_ok and c.dep_ == "dobj" and c.pos_ != "PRON"]
+    if verb.lemma_.lower() == "tell" and clauses:
+        objects = []  # "told AFP the report was \"not true\"": the clause, not the addressee
+    for child in sorted(clauses + objects, key=lambda c: c.i):
+        span = _subtree_span(child)
+        speaker, _ = _subject(verb)
+        if child.dep_ == "ccomp" and speaker is not None and span[0] < speaker.idx < span[1]:
+            # the parser hung the speaker inside the clause: the content ends before it
+            left = speaker.left_edge
+            if speaker.dep_ == "appos" and speaker.head.i < speaker.i and speaker.head.pos_ == "NOUN":
+                left = min(speaker.head.left_edge, left, key=lambda t: t.i)  # "the Odesa regional governor, Oleh Kiper"
+                left = next((t for t in speaker.head.subtree if t.i >= left.i), left)
+            cut = left.doc[left.i - 1] if left.i > 0 and left.doc[left.i - 1].text == "," else left
+            span = (span[0], cut.idx)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if child.dep_ == "ccomp" and subject is not None and _stolen_subject(verb, subject) is not subject:
+            span = (span[0], subject.idx + len(subject.text))  # the clause's last word, taken back
+        if child.dep_ == "dobj" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
+            prep = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as")
+            span = (span[0], _subtree_span(prep)[1])
+        # a reported clause that is a quotation ("\"The shelling did not stop,\" a resident said")
+        inside = any(q[0] <= span[0] and span[1] <= q[1] for q in _quotes_in(sent))
+        return span, inside
     for child in verb.children:
         # "said talks in Cairo ended on Thursday": a clause the parser read as object + participle
         if child.dep_ == "dobj" and child.pos_ != "PRON" and any(
@@ -336,6 +398,25 @@ def _content_of_verb(verb: Token, sent: Span) -> tuple[tuple[int, int] | None, b
         toks = _trim([t for t in clause.subtree if t.i < verb.i and t not in list(verb.subtree)])
         if toks:
             return (toks[0].idx, toks[-1].idx + len(toks[-1].text)), False
+    for prep in verb.children:
+        # "said in a statement that 10 members had been killed": the that-clause hangs on the statement
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
+            for noun in prep.children:
+                clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+                if clause is not None:
+                    return _subtree_span(clause), False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.dep_ == "conj" and verb.head.i < verb.i and subject is not None and verb.head.dep_ == "ROOT" \
+            and subject.left_edge.i > verb.head.i and verb.doc[subject.left_edge.i - 1].text == "," \
+            and not _quotes_in(sent):
+        # "M23 fighters had captured the airport on Friday, the United Nations confirmed": the parser
+        # coordinated the report with its cue; the content is the sentence before the source
+        start = sent[0]
+        while start.is_punct and start.i < subject.left_edge.i:
+            start = start.doc[start.i + 1]
+        end = verb.doc[subject.left_edge.i - 2]
+        return (start.idx, end.idx + len(end.text)), False
     quotes = _quotes_in(sent)
     if quotes:
         longest = max(quotes, key=lambda q: q[1] - q[0])
@@ -418,17 +499,17 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                     and token.dep_ not in ("amod",):
                 if lemma == "describe" and not any(c.lower_ == "as" for c in token.children):
                     continue
-                if _negated(token) and (lemma in cues["verification_verbs"] or any(
-                        c.lower_ == "independently" for c in token.children)):
-                    continue  # "AFP could not independently verify the figures": a hedge, not a claim
+                if _negated(token):
+                    continue  # "did not comment", "has not said whether", "could not verify": no assertion
                 subject, passive = _subject(token)
                 if subject is None:
                     continue
                 if subject.lower_ in ("what", "which", "that"):
                     continue
                 what_called = any(c.lower_ == "what" and c.dep_ in ("dobj", "oprd") for c in token.children)
+                quoted_call = _quoted_call(token) if lemma in cues.get("naming_verbs", ()) else None
                 if lemma in cues.get("naming_verbs", ()) and not (
-                        what_called or any(c.dep_ == "oprd" for c in token.children)):
+                        what_called or quoted_call or any(c.dep_ == "oprd" for c in token.children)):
                     continue  # "called on X to", "called for": no naming, no claim
                 if lemma in cues.get("naming_verbs", ()) and not what_called and token.dep_ == "relcl" and any(
                         c.dep_ in ("oprd", "dobj") and c.pos_ == "PROPN" for c in token.children):
@@ -436,6 +517,8 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 if what_called and (subject.pos_ == "PRON" or subject.lower_ in PRONOUNS):
                     continue  # "what it called a 'regrouping'": the writer's distance, not a second claim
                 content, is_quote = _content_of_verb(token, sent)
+                if quoted_call:
+                    content, is_quote = quoted_call, False
                 if what_called:
                     # "what the Kremlin called 'an important victory'": the Kremlin's words, which the writer distances
                     named = [c for c in token.children if c.dep_ in ("oprd", "dobj", "ccomp") and c.lower_ != "what"]
@@ -458,6 +541,8 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 base = verb_cues.get(lemma, "reported")
                 if what_called and base == "reported":
                     base = "claimed"
+                if base == "reported" and token.i >= 2 and doc[token.i - 2].lower_ == "what" and subject.i == token.i - 1:
+                    base = "claimed"  # "fired missiles in what it said was retaliation": the writer's distance
                 if lemma in evidence_verbs:
                     if subject.lemma_.lower() not in cues["evidence_nouns"]:
                         continue  # "the retaking shows the impact": not an attribution
@@ -466,7 +551,7 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                     base = "unconfirmed"  # "appeared to show", "seemed to confirm"
                 for head in _conjuncts(subject):
                     head = _named_apposition(head)
-                    phrase = source_phrase(head)
+                    phrase = _states_together(subject) or _with_name_after(source_phrase(head), token)
                     if phrase is None:
                         continue
                     found.append(Attribution(
@@ -493,6 +578,8 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 if author is None:
                     continue
                 content_tok = next((c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl")), None)
+                if content_tok is None and author.dep_ == "poss" and not points_back:
+                    continue  # "The ministry's claims could not be verified": about a claim made before, no new one
                 content = _subtree_span(content_tok) if content_tok is not None else (token.idx, token.idx + len(token.text))
                 for head in _conjuncts(author):
                     phrase = source_phrase(head)
@@ -504,6 +591,68 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                         description=_description(phrase), scare_quotes=scare, points_back=points_back,
                     ))
     return _one_per_sentence_and_source(found)
+
+
+def _quoted_call(verb: Token) -> tuple[int, int] | None:
+    """ "called for \"restraint and avoiding escalation\"": a call that quotes the speaker's words is a
+    claim (a plain "called for talks" is not); its content is what is called for."""
+    text = text_of(verb.doc)
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "for":
+            span = _subtree_span(prep)
+            if any(ch in QUOTE_CHARS for ch in text[span[0]:span[1]]):
+                return span
+    return None
+
+
+def _with_name_after(phrase: Span | None, verb: Token) -> Span | None:
+    """ "The European Union's foreign policy chief Josep Borrell condemned": the parser gave the verb
+    two subjects, the title and the name; the source is both."""
+    if phrase is None:
+        return None
+    doc = phrase.doc
+    name = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "PROPN" and c.left_edge.i == phrase.end), None)
+    if name is None or not phrase.root.pos_ == "NOUN":
+        return phrase
+    return doc[phrase.start: name.i + 1]
+
+
+def _states_together(subject: Token) -> Span | None:
+    """ "Saudi Arabia and the United States suspended talks, saying ...": states that speak together
+    are one source, named by the whole coordination (not when one of them is a body or a person)."""
+    heads = _conjuncts(subject)
+    if len(heads) < 2:
+        return None
+    markers = lexicon.side_markers()
+    groups = lexicon.non_state_codes()
+    for head in heads:
+        phrase = source_phrase(head)
+        if phrase is None:
+            return None
+        words = [t for t in phrase if t.lower_ not in ("the", "'s") and not t.is_punct]
+        name = " ".join(t.lower_ for t in words)
+        if not words or any(t.pos_ != "PROPN" for t in words) or markers.get(name) in (None, *groups):
+            return None
+    first, last = source_phrase(heads[0]), source_phrase(heads[-1])
+    return subject.doc[min(first.start, last.start): max(first.end, last.end)]
+
+
+def _inside_quotation(a: Attribution) -> bool:
+    """A cue and its source inside quotation marks of their line (which the sentence splitter may
+    have cut in two): words a speaker quotes, not an attribution of the writer's."""
+    text = text_of(a.source.doc)
+    at = a.cue_span[0]
+    start = text.rfind("\n", 0, at) + 1
+    opened = None
+    for i in range(start, a.source.start_char):
+        ch = text[i]
+        if ch in QUOTE_CHARS:
+            opened = i if opened is None and ch != "”" else None
+    if opened is None:
+        return False
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    return any(text[i] in QUOTE_CHARS for i in range(max(at, a.source.end_char), end))
 
 
 def _points_back(cue: Token) -> bool:
@@ -529,13 +678,27 @@ def _clause_without(sent: Span, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _one_per_sentence_and_source(found: list[Attribution]) -> list[Attribution]:
-    """One claim per (sentence, source phrase): "described ... and told" is one claim."""
+    """One claim per (sentence, source phrase): "described ... and told" is one claim; a pronoun
+    speaking inside what another source of the sentence says is that source again ("The ELN said
+    its offensive targeted a faction, which it accused of ...", "Pakistan said it had responded")."""
     seen: set[tuple[int, int, int]] = set()
     out = []
     for a in found:
         key = (a.sentence, a.source.start, a.source.end)
         if key in seen:
+            if a.certainty == "denied" and a.cue_tokens[0].lemma_.lower() == "deny":
+                # "told state media that X and denied that Y": the denial is the stance ("rejected calls to" is not)
+                first = next(b for b in out if (b.sentence, b.source.start, b.source.end) == key)
+                if first.certainty == "reported":
+                    first.certainty = "denied"
             continue  # the first cue wins
+        if _inside_quotation(a):
+            continue  # '"The Russians have been announcing it since spring," he said': the speaker's words
+        if len(a.source) == 1 and a.source.root.lower_ in PRONOUNS and any(
+                b is not a and b.sentence == a.sentence and b.content is not None
+                and b.content[0] <= a.cue_span[0] < b.content[1] and b.source.root.lower_ not in PRONOUNS
+                and b.source.start < a.source.start for b in found):
+            continue
         seen.add(key)
         out.append(a)
     return sorted(out, key=lambda a: (a.cue_span[0], a.source.start))

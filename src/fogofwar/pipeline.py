@@ -50,7 +50,7 @@ def _analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
     places = extract_places(doc, gazetteer=gazetteer, sentences=sentences)
 
     attributions = claims_stage.find_attributions(doc, sentences, sentence_of)
-    sources, source_ids = sources_stage.resolve_sources(attributions, theatre=events_stage.theatre_of(places))
+    sources, source_ids = sources_stage.resolve_sources(attributions, theatre=events_stage.theatre_of(places), places=places)
     claims = claims_stage.make_claims(attributions, source_ids)
 
     side_of = {s.id: s.side for s in sources}

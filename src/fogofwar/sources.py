@@ -7,12 +7,18 @@ words of its mentions (Ukrainian, Russia's, pro-Kremlin, U.S.); an
 anonymous source that names no side takes the side of the phrase it is
 conjoined with, or, for a military source, of the last military source
 that has one ("a military source" after "One Ukrainian military source").
+Unmarked officials and military sources speak for the theatre's state (the
+places' country, else the state most of the article's official sources
+name), decided once every kind is known; a local official for the country
+of his sentence's places; "his spokesman" / "the bloc's chief" for the body
+named first in the sentence; "the group" for the armed group that spoke last.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from spacy.tokens import Span
 
@@ -64,8 +70,8 @@ def _span_kind(span: Span, description: str = "") -> str:
     """Kind of a source phrase: its head word first, then its words and description in rule order."""
     root = span.root
     head = (root.idx - span.start_char, root.idx - span.start_char + len(root.text))
-    if root.lemma_.lower() in lexicon.load("cues.json")["evidence_nouns"]:
-        after = " ".join(t.lower_ for t in root.doc[root.i + 1: root.i + 7])
+    if _is_evidence_noun(root):
+        after = " ".join(t.lower_ for t in root.doc[root.i + 1: min(root.i + 10, root.sent.end)])
         if kind_of(after) == "social_media" or kind_of(span.text) == "social_media":
             return "social_media"  # "Videos posted on social media", "footage shared on Telegram"
     if root.ent_type_ != "PERSON":
@@ -83,13 +89,21 @@ def _span_kind(span: Span, description: str = "") -> str:
         if title and title[-1].pos_ == "NOUN":
             text = span.doc[title[0].i: title[-1].i + 1].text
             kind = kind_of(text, (len(text) - len(title[-1].text), len(text)))
+            if kind == "official" and _is_role(title[-1]):
+                kind = _body_kind(text) or kind  # "Rwanda Defence Force spokesman Colonel X": the force's
             if kind != "other":
                 return kind
     if description:
+        title = _title_of(description)
+        head = title.split()[-1] if title.split() else ""
+        if head and kind_of(title, (len(title) - len(head), len(title))) == "witness":
+            return "witness"  # "Hawa, a pharmacist who asked ...", "a mother of six sheltering in a school run by UNRWA"
         first = description.split(";")[0].strip().rstrip(",")
         last = first.split()[-1] if first.split() else ""
         if last:  # "a senior Houthi official": the title's head word decides
             kind = kind_of(first, (len(first) - len(last), len(first)))
+            if kind == "official" and last.lower() in LEADER_ROLES:
+                kind = _body_kind(first, leader=True) or kind  # "The Jaish-e-Mohammed leader, Masood Azhar"
             if kind != "other":
                 return kind
         kind = kind_of(span.text + " " + description)
@@ -104,14 +118,37 @@ def _span_kind(span: Span, description: str = "") -> str:
     return kind
 
 
+def _title_of(description: str) -> str:
+    """The title part of a description, up to its first preposition or clause ("a 52-year-old
+    mother of six sheltering in a school run by UNRWA" -> "a 52-year-old mother")."""
+    words = description.split(";")[0].strip().rstrip(",").split()
+    stops = set(lexicon.load("source_kinds.json")["title_stops"])
+    for k, w in enumerate(words):
+        if k > 0 and (w.lower() in stops or (w.lower().endswith("ing") and len(w) > 5)):
+            return " ".join(words[:k])
+    return " ".join(words)
+
+
+def _is_evidence_noun(token) -> bool:
+    """ "Videos", "Photographs" (capitalised at a sentence start the lemmatiser keeps the plural)."""
+    nouns = lexicon.load("cues.json")["evidence_nouns"]
+    low = token.lower_
+    return token.lemma_.lower() in nouns or low in nouns or low.removesuffix("s") in nouns
+
+
 def _is_state_name(span: Span) -> bool:
     """A source phrase that is only a country or capital name."""
-    words = [t for t in span if t.lower_ not in DETERMINERS and not t.is_punct and t.lower_ != "'s"]
-    if not words or any(t.pos_ not in ("PROPN",) for t in words):
-        return False
     markers = lexicon.side_markers()
-    name = " ".join(t.lower_ for t in words)
-    return name in markers and markers[name] not in lexicon.non_state_codes()
+    names: list[list] = [[]]
+    for t in span:  # "Saudi Arabia and the United States": each conjunct a state
+        if t.dep_ == "cc" or t.text == ",":
+            names.append([])
+        elif t.lower_ not in DETERMINERS and not t.is_punct and t.lower_ != "'s":
+            names[-1].append(t)
+    names = [n for n in names if n]
+    if not names or any(t.pos_ != "PROPN" for n in names for t in n):
+        return False
+    return all(markers.get(" ".join(t.lower_ for t in n)) not in (None, *lexicon.non_state_codes()) for n in names)
 
 
 def _key(span: Span) -> str:
@@ -132,11 +169,20 @@ def _person(span: Span) -> str | None:
     if span.root.pos_ == "NOUN" or (span.root.is_lower and span.root.ent_type_ != "PERSON"):
         # "Azerbaijan's defence ministry", "the Karabakh authorities", "a resident of X": a name
         # that only modifies a common noun is not the speaker (the tagger calls places PERSON)
-        ents = [e for e in ents if e.start <= span.root.i < e.end]
+        ents = [e for e in ents if e.start <= span.root.i < e.end or (
+            e.start == span.root.i + 1 and e.end == span.end and _is_role(span.root))]  # "his spokesman Stephane Dujarric"
     if ents:
-        return max(ents, key=len).text.removesuffix("'s").removesuffix("’s")
+        # the name that holds the head, not a rank the tagger made a name ("Brig Gen Nabil Abdallah")
+        best = max(ents, key=lambda e: (e.start <= span.root.i < e.end, len(e)))
+        name = _without_rank(span, best.start, best.end)
+        if name:
+            return name.removesuffix("'s").removesuffix("’s")
     if span.root.ent_type_ == "PERSON":
         return span.root.text
+    if len(span) == 1 and span.root.pos_ == "PROPN" and span.root.text[:1].isupper() \
+            and span.root.lower_ not in lexicon.side_markers() and any(
+                e.end - e.start > 1 and e[-1].text == span.root.text for e in _person_ents(span.doc)):
+        return span.root.text  # "Petro said" after "President Gustavo Petro" (the tagger took it for a place)
     titled = _name_after_title(span)
     if titled:
         return titled
@@ -148,6 +194,19 @@ def _person(span: Span) -> str | None:
             and kind_of(span.text) == "other" and not lexicon.sides_in_text(span.text):
         return span.text
     return None
+
+
+def _without_rank(span: Span, start: int, end: int) -> str | None:
+    """A name without the military rank the tagger put in it ("Brig Gen Oleksandr Tarnavskyi" ->
+    "Oleksandr Tarnavskyi"); a name that is only a rank runs on to the capitalised words after it."""
+    ranks = set(lexicon.load("source_kinds.json")["rank_words"])
+    doc = span.doc
+    while start < end and doc[start].lower_.rstrip(".") in ranks:
+        start += 1
+    if start == end:
+        while end < span.end and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+            end += 1
+    return doc[start:end].text if start < end else None
 
 
 def _name_after_title(span: Span) -> str | None:
@@ -174,11 +233,13 @@ def _anonymous(span: Span) -> bool:
     return _person(span) is None and span.root.lower_ in heads and not any(t.ent_type_ == "ORG" for t in span)
 
 
-def resolve_sources(attributions: list[Attribution], theatre: str | None = None) -> tuple[list[Source], list[str]]:
+def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
+                    places: list | None = None) -> tuple[list[Source], list[str]]:
     """Merge the attributions' source phrases into sources; return them and each attribution's source id.
 
     ``theatre`` is the country the article's places are in: an army, a junta, a governor or "a
-    security source" that names no side speaks for that country's state."""
+    security source" that names no side speaks for that country's state. ``places`` (the article's
+    resolved places, optional) tell where a local official is ("In Cúcuta, Mayor X said")."""
     sources: list[Source] = []
     texts: list[list[str]] = []  # every phrase and description seen for a source
     ids: list[str] = []
@@ -188,6 +249,8 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
 
     for a in attributions:
         span = a.source
+        if len(span) == 1 and span.root.lower_ in PRONOUNS:
+            span = _clause_subject(span) or span  # "Iran fired missiles in what it said was ...": Iran
         root = span.root.lower_
         index: int | None = None
         person = _person(span)
@@ -211,9 +274,17 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             index = by_key[key]
         if index is None:
             kind = _span_kind(span, a.description)
-            side = lexicon.side_of_text(_without_location(span, kind)) or lexicon.side_of_text(a.description)
+            side = lexicon.side_of_text(_without_location(span, kind)) or (
+                None if kind == "witness" else lexicon.side_of_text(a.description))  # "a mother sheltering in a school run by UNRWA"
             if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span):
-                side = lexicon.last_armed_group_before(span) or side  # "The Iran-backed group said", "the group confirmed"
+                # "The Iran-backed group said", "the group confirmed": the armed group that spoke last,
+                # else the one named last ("The ELN said ... the FARC dissidents ... The group denied")
+                side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span) \
+                    or lexicon.first_armed_group_after(span, sentences=1) or side  # a lede that names it next
+            if side is None and _possessive(span):
+                side = _possessor_side(span)  # "his spokesman" after "UN Secretary-General Antonio Guterres"
+                if side == "INT" and kind == "official" and _un_before(span):
+                    kind = "organization"  # the UN's people are organization; the EU's stay official
             if side in lexicon.non_state_codes() and kind in ("organization", "other"):
                 kind = "military"  # an armed group speaking as such
             sources.append(Source(
@@ -222,6 +293,9 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             ))
             texts.append([span.text, a.description])
             index = len(sources) - 1
+            if side is None and kind == "official" and _is_local(span.text + " " + a.description):
+                side = _country_of_sentence(span, places)  # "In Russia's Belgorod region, ..., regional governor X said"
+                sources[index].side = side
             if side is None:
                 sources[index].side = _inherited_side(a, attributions, sources, ids)
             if sources[index].side is None and theatre and _speaks_for_state(sources[index], span, a.description):
@@ -231,7 +305,9 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
             _describe_from_other_mentions(src, person, span)  # "Netanyahu wrote" after "Prime Minister Benjamin Netanyahu"
         if src.kind == "other" and a.description:
             src.kind = _span_kind(span, a.description)  # "Syrskyi, who was appointed commander-in-chief"
-        src.mentions.append((span.start_char, span.end_char))
+        if index < len(texts) and a.description not in texts[index]:
+            texts[index].append(a.description)
+        src.mentions.append((a.source.start_char, a.source.end_char))
         if person and not src.person:
             src.person, src.name = person, person
         last_by_head[_head_key(root)] = index
@@ -241,7 +317,93 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None)
         if person:
             by_surname.setdefault(person.split()[-1].lower(), index)
         ids.append(src.id)
+    theatre = theatre or _state_of_sources(sources)
+    if theatre:
+        for src, seen in zip(sources, texts):
+            if src.side is None and _for_the_state(src, " ".join(seen)):
+                src.side = theatre  # kinds are final only now ("Syrskyi, who was appointed commander-in-chief")
     return sources, ids
+
+
+def _is_local(text: str) -> bool:
+    words = {w.strip(".,'’").lower() for w in text.split()}
+    return bool(words & set(lexicon.load("source_kinds.json")["local_official_words"]))
+
+
+def _country_of_sentence(span: Span, places: list | None) -> str | None:
+    """The one country a local official's sentence is in, from its resolved places ("In Russia's
+    Belgorod region, ..., regional governor X said")."""
+    if not places:
+        return None  # the names alone mislead ("In Cúcuta, Mayor X said ... the border with Venezuela")
+    sent = span.sent
+    countries = {p.country for p in places if p.country and sent.start_char <= p.start < sent.end_char}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _clause_subject(pronoun: Span) -> Span | None:
+    """The subject of the sentence a pronoun speaks in, when that sentence is not itself a report
+    ("Iran fired about 180 missiles at Israel in what it said was retaliation"): the pronoun's
+    antecedent, rather than the last source of the article."""
+    token = pronoun.root
+    main = token.sent.root
+    if main.lemma_.lower() in lexicon.load("cues.json")["verbs"] or token.head.i == main.i:
+        return None
+    subject = next((c for c in main.children if c.dep_ == "nsubj" and c.i < token.i), None)
+    if subject is None or subject.pos_ not in ("PROPN", "NOUN") or subject.lower_ in PRONOUNS:
+        return None
+    from fogofwar.claims import source_phrase
+
+    phrase = source_phrase(subject)
+    if phrase is None or not (lexicon.side_of_text(phrase.text) or subject.ent_type_ in ("PERSON", "ORG")):
+        return None
+    return phrase
+
+
+def _possessive(span: Span) -> bool:
+    """ "his spokesman", "an adviser to its commander": a title that belongs to someone named before."""
+    root = span.root
+    words = list(span) + [t for p in root.children if p.dep_ == "prep" and p.i > root.i and p.lower_ in ("to", "of", "for")
+                          for t in p.subtree]
+    nouns = set(lexicon.load("source_kinds.json")["possessor_nouns"])
+    return any(t.dep_ == "poss" and (t.lower_ in ("his", "her", "its", "their") or (
+        t.lower_ in nouns and any(d.lower_ == "the" for d in t.children))) for t in words)  # "the bloc's foreign policy chief"
+
+
+def _un_before(span: Span) -> bool:
+    """A UN body (data: organization_possessors) is named before the phrase in its sentence."""
+    before = text_of(span.doc)[span.sent.start_char:span.start_char]
+    names = lexicon.load("source_kinds.json")["organization_possessors"]
+    return bool(re.search(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", before))
+
+
+def _possessor_side(span: Span) -> str | None:
+    """The side named first in a phrase's sentence, before it: whose "his spokesman" or "an adviser to
+    its commander" it is ("The RSF did not comment, but an adviser to its commander said")."""
+    sent = span.sent
+    before = text_of(span.doc)[sent.start_char:span.start_char]
+    sides = lexicon.sides_in_text(before)
+    return sides[0] if sides else None  # the sentence's first body, not a place named in what it did
+
+
+def _state_of_sources(sources: list[Source]) -> str | None:
+    """Where the places leave the theatre open, the state most of the article's official and military
+    sources speak for, if it has twice the votes of any other ("Colombian President Gustavo Petro", "Colombian military
+    intelligence" against "Venezuelan authorities")."""
+    codes = lexicon.non_state_codes() | {"INT"}
+    votes = Counter(s.side for s in sources if s.kind in ("official", "military") and s.side and s.side not in codes)
+    ranked = votes.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+def _for_the_state(source: Source, text: str) -> bool:
+    """A source that speaks for the state where the war is: an unmarked official or military source
+    (``_speaks_for_state``), or one that calls itself pro-state ("a pro-military Telegram channel")."""
+    words = {w.strip(".,'’").lower() for w in text.split()}
+    if words & set(lexicon.load("source_kinds.json")["pro_state_words"]):
+        return True
+    return _speaks_for_state(source, text)
 
 
 def _without_location(span: Span, kind: str) -> str:
@@ -303,6 +465,21 @@ def _describe_from_other_mentions(src: Source, person: str, span: Span) -> None:
             return
 
 
+def _last_group_source(sources: list[Source], a: Attribution, attributions: list[Attribution]) -> str | None:
+    """The side of the last armed group that was a source in this or the three sentences before."""
+    groups = lexicon.non_state_codes()
+    recent = {b.sentence for b in attributions if a.sentence - 3 <= b.sentence <= a.sentence}
+    for src in reversed(sources):
+        if src.side in groups and src.mentions and _sentence_of_mention(src, attributions) in recent:
+            return src.side
+    return None
+
+
+def _sentence_of_mention(src: Source, attributions: list[Attribution]) -> int | None:
+    last = src.mentions[-1][0]
+    return next((b.sentence for b in attributions if b.source.start_char == last), None)
+
+
 def _generic_group(span: Span) -> bool:
     heads = set(lexicon.load("events.json")["group_anaphora_heads"])
     return span.root.lemma_.lower() in heads and any(t.lower_ in ("the", "this") for t in span) \
@@ -318,12 +495,13 @@ def _same_person(name: str, known: str | None) -> bool:
     return len(a) == 1 or len(b) == 1 or a[0] == b[0]
 
 
-def _speaks_for_state(source: Source, span: Span, description: str) -> bool:
+def _speaks_for_state(source: Source, span: Span | str, description: str = "") -> bool:
     """An official or military source of the state where the war is ("the army", "the junta",
     "a local administrator"), not a foreign diplomat or a group's spokesman."""
     if source.kind not in ("military", "official"):
         return False
-    words = {w.strip(".,'’").lower() for w in (span.text + " " + description).split()}
+    text = span if isinstance(span, str) else span.text
+    words = {w.strip(".,'’").lower() for w in (text + " " + description).split()}
     data = lexicon.load("source_kinds.json")
     return not words & set(data["foreign_roles"]) and not words & {c.lower() for c in lexicon.non_state_codes()}
 
@@ -359,15 +537,21 @@ def _is_role(token) -> bool:
     return token.lower_ in roles or token.lemma_.lower() in roles
 
 
-def _body_kind(text: str) -> str | None:
+LEADER_ROLES = {"leader", "chief", "commander", "head"}
+
+
+def _body_kind(text: str, leader: bool = False) -> str | None:
     """The kind of a body named beside a title: organization, think tank, media, or a military institution."""
     groups = {a.lower() for actor in lexicon.load("actors.json")["actors"] for a in actor["aliases"]}
+    official = [m.span() for kind, pattern in _kind_rules() if kind == "official" for m in pattern.finditer(text)]
     for kind, pattern in _kind_rules():
         if kind not in ("organization", "think_tank", "media", "military"):
             continue
         for m in pattern.finditer(text):
             word = m.group(0).lower()
-            if kind == "military" and (word in groups or word.rstrip("s") in groups):
-                continue  # "Hamas officials" speak for the movement's leadership: official
+            if any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in official):
+                continue  # "Odesa Oblast Military Administration Head": a civil administration
+            if kind == "military" and (word in groups or word.rstrip("s") in groups) and not leader:
+                continue  # "Hamas officials" speak for the movement's leadership: official (its leader commands)
             return kind
     return None
