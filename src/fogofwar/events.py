@@ -47,6 +47,7 @@ class Detected:
     victim_side: str | None = None  # the side hit, where the actor is only implied ("suffered losses")
     enemy_of: str | None = None  # "the enemy" in the words of a source of this side: the other side acted
     victim: bool = False  # the actor phrase names the side hit, not the side acting
+    guessed_place: bool = False  # the place is the sentence's nearest, not one of the trigger's arguments
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,6 +79,10 @@ def _modality(trigger: Token) -> str:
             return "negated"
         if token.dep_ == "pcomp" and token.head.lower_ == "without":
             return "negated"  # "without providing evidence"
+        if token.dep_ == "pcomp" and token.head.dep_ == "prep" and token.head.head.lemma_.lower() in by_lemma:
+            return by_lemma[token.head.head.lemma_.lower()]  # "to prevent Hamas from regrouping"
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _lex()["factual_marks"] for c in token.children):
+            return "asserted"  # "could not reach the wounded because tanks were firing": a stated cause
         if token.dep_ == "nsubj" and token.pos_ in ("NOUN", "PROPN") and any(
                 c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.head.children):
             return "hypothetical"  # "an all-out assault on El Fasher could trigger a massacre"
@@ -85,6 +90,8 @@ def _modality(trigger: Token) -> str:
             return "hypothetical"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return "hypothetical"
+        if token.dep_ in ("acl", "relcl") and _purpose_infinitive(token):
+            return "planned"  # "troops to help Kinshasa fight the rebels"
         if token.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "advcl") and token.head.i != token.i:
             head = token.head
             lemma = head.lemma_.lower()
@@ -94,11 +101,22 @@ def _modality(trigger: Token) -> str:
                     lemma == "call" and (any(c.dep_ == "oprd" for c in head.children)
                                          or sum(c.dep_ == "dobj" for c in head.children) > 1)):
                 return "requested"  # not "called the incursion a provocation": naming
+            if _purpose_infinitive(token):
+                return "planned"  # "recruited volunteers to fight alongside troops": an aim, not a deed
             if token.dep_ in ("xcomp", "pcomp", "advcl"):
                 token = head
                 continue
         break
     return "asserted"
+
+
+def _purpose_infinitive(token: Token) -> bool:
+    """A "to" infinitive that states an aim ("sent troops to fight", "recruited ... to fight"),
+    not one whose governing verb says it happened ("continued to advance", "claimed to have taken")."""
+    if token.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False
+    head = token.head
+    return head.i != token.i and head.lemma_.lower() not in _lex()["implicative_verbs"]
 
 
 def _object(token: Token) -> Token | None:
@@ -153,7 +171,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             if span is None or any(j in used for j in span):
                 continue
             if etype:
-                found.append((etype, doc[i], [doc[j] for j in span]))
+                inside = set(span)
+                head = next((j for j in span if doc[j].head.i not in inside or doc[j].head.i == j), i)
+                # the phrase's syntactic head stands for it: "fire" in "artillery fire", "take" in "take control of"
+                found.append((etype, doc[head], [doc[j] for j in span]))
             used.update(span)
     irregular = lexicon.load("irregular_verbs.json")["forms"]
     vocabulary = _trigger_vocabulary()
@@ -187,6 +208,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 tokens.append(prt)
             elif lemma in lex["expulsion_verbs"]:
                 etype = "withdrawal"
+            elif lemma in lex["fall_verbs"]:
+                winner = _fallen_to(token)  # "the command has fallen to rebels": taken by them
+                etype = "capture" if winner is not None and (_armed(winner) or lexicon.side_of_text(winner.text)) else None
             elif lemma in verbs and verbs[lemma]:
                 etype = verbs[lemma]
             elif lemma in lex["launch_verbs"] and _launches_projectile(token):
@@ -209,13 +233,29 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                     etype = "casualties"  # "Russia had lost tens of thousands of troops"
             if etype == "capture":
                 obj = _object(token)
-                if obj is not None and (obj.lower_ in casualty_objects or obj.lemma_.lower() in casualty_objects) \
+                if obj is not None and obj.lemma_.lower() in lex["capture_non_place_objects"]:
+                    etype = None  # "seized power in a coup", "took the initiative"
+                elif obj is None and any(c.dep_ == "nsubjpass" and (c.lower_ in casualty_objects or c.lemma_.lower()
+                                         in casualty_objects) for c in token.children):
+                    etype = "casualties"  # "denied that any senior officers had been captured": prisoners
+                elif obj is not None and (obj.lower_ in casualty_objects or obj.lemma_.lower() in casualty_objects) \
                         and not _is_place_like(obj, place_tokens):
                     etype = "casualties"
+            if etype == "withdrawal" and lemma in lex["rescue_verbs"]:
+                obj = _object(token)
+                if obj is not None and (obj.lemma_.lower() in lex["civilian_objects"] or obj.lower_ in lex["civilian_objects"]):
+                    etype = "aid"  # "the army evacuated 400 people by helicopter": a rescue, not a retreat
             if etype in ("aid",):
                 obj = _object(token)
+                if obj is None and lemma in lex["passive_aid_verbs"]:
+                    obj = _passive_sent(token)  # "mercenaries have been deployed alongside the army"
+                    if obj is not None and not lexicon.side_of_text(_phrase(obj).text):
+                        obj = None  # "reinforcements had been sent": no donor named
+                if obj is not None and lemma in lex["deployment_verbs"] and not _deployed_in_support(token):
+                    obj = None  # "deployed troops to the border": a move of one's own forces, not aid
                 troops = obj is not None and obj.lower_ in ("troops", "soldiers", "forces", "reinforcements")
-                if obj is None or obj.pos_ == "PRON" or obj.lower_ in ("message", "signal", "letter") \
+                relative = obj is not None and obj.lower_ in ("which", "that", "who")  # "drones, which Tehran supplied"
+                if obj is None or (obj.pos_ == "PRON" and not relative) or obj.lower_ in ("message", "signal", "letter") \
                         or obj.lemma_.lower() in lex["aid_abstract_objects"] or (
                         troops and _pobj_of(token, {"into", "across", "against", "toward", "towards"})):
                     etype = None  # "sent troops into Ukraine" is no aid; "sent troops to support X" is
@@ -234,11 +274,16 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                         etype = None
                 if low == "fall" and _pobj_of(token, {"of"}):
                     etype = "capture"
+            elif low in lex["place_loss_nouns"] and any(
+                    t.i in place_tokens for p in _pobj_of(token, {"of"}) for t in p.subtree):
+                etype = "capture"  # "the loss of Ann": the place was taken
             elif (low in lex["force_operation_nouns"] or lemma in lex["force_operation_nouns"]) and any(
                     c.dep_ in ("amod", "compound") and (c.lower_ in lex["force_operation_modifiers"] or (
                         lexicon.side_of_text(c.text) not in (None, "INT") and c.pos_ in ("ADJ", "PROPN")))
                     for c in token.children):
                 etype = "attack"  # "continued ground operations", "a military operation in Gaza"
+            elif (low in lex["force_operation_nouns"] or lemma in lex["force_operation_nouns"]) and _pobj_of(token, {"against"}):
+                etype = "attack"  # "operations against Islamic State"
             elif low in light_nouns or lemma in light_nouns:
                 head = token.head
                 if light_nouns.get(low) or light_nouns.get(lemma):
@@ -247,6 +292,18 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                         token.dep_ == "nsubj" and head.lemma_.lower() in ("begin", "start", "continue", "gather")
                     ):
                         etype = light_nouns.get(low) or light_nouns.get(lemma)
+                        if token.dep_ == "dobj" and gov.lemma_.lower() in lex["attack_light_verbs"]:
+                            etype = "attack"  # "launched a major offensive in X": force used
+                    elif token.dep_ == "pobj" and head.lower_ in ("in", "during") and head.head.pos_ == "VERB":
+                        etype = "attack"  # "seized Goma in an offensive that killed ..."
+            elif (low in lex["war_nouns"] or lemma in lex["war_nouns"]) and any(
+                    c.dep_ == "prep" and c.lower_ in ("in", "with", "against") and any(g.dep_ == "pobj" for g in c.children)
+                    for c in token.children):
+                etype = "attack"  # "the war in Gaza", "a year of war with Israel": a named use of force
+        if not etype and token.pos_ == "ADJ" and token.dep_ in ("acomp", "oprd") and token.lower_ in lex["state_adjectives"]:
+            etype = lex["state_adjectives"][token.lower_]  # "Ukrainian forces remain trapped in Krynky"
+        if etype == "encirclement" and token.dep_ == "amod":
+            etype = None  # "food aid to trapped civilians": a description, not a stated encirclement
         if etype and _inside_name(token):
             etype = None  # "Ta'ang National Liberation Army", "Operation Strike": part of a name
         if etype and token.lower_ == "advance" and token.dep_ == "pobj" and token.head.lower_ == "in" \
@@ -259,16 +316,18 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
 
 
 def _phrase_at(lemmas: list[str], lowers: list[str], pos: list[str], i: int, words: list[str]) -> list[int] | None:
-    """Token indices of a trigger phrase starting at i, by lemma or form; one adjective or adverb
-    may sit inside it ("taken full control of", "took effective control of")."""
+    """Token indices of a trigger phrase starting at i, by lemma or form; an adjective or adverb
+    (up to three tokens, hyphens included) may sit inside it ("taken full control of", "traded
+    near-daily fire")."""
     n = len(lemmas)
     at, out = i, []
     for k, word in enumerate(words):
         if at >= n:
             return None
-        if k > 0 and word not in (lemmas[at], lowers[at]) and pos[at] in ("ADJ", "ADV") \
-                and at + 1 < n and word in (lemmas[at + 1], lowers[at + 1]):
-            at += 1
+        if k > 0 and word not in (lemmas[at], lowers[at]) and pos[at] in ("ADJ", "ADV"):
+            skip = next((j for j in range(at + 1, min(at + 4, n)) if word in (lemmas[j], lowers[j])), None)
+            if skip is not None and all(pos[j] in ("ADJ", "ADV") or lowers[j] == "-" for j in range(at, skip)):
+                at = skip  # (also a hyphenated modifier: "traded near-daily fire")
         if word not in (lemmas[at], lowers[at]):
             return None
         out.append(at)
@@ -299,8 +358,9 @@ def _launches_projectile(verb: Token) -> bool:
     if obj is None:
         return False
     projectiles = set(_lex()["projectiles"])
-    return any(t.lemma_.lower() in projectiles or t.lower_.rstrip("s") in projectiles
-               for t in [obj, *obj.conjuncts])
+    heads = [obj, *obj.conjuncts]
+    heads += [t for h in heads for t in _pobj_of(h, {"of"})]  # "a squadron of attack drones", "a barrage of missiles"
+    return any(t.lemma_.lower() in projectiles or t.lower_.rstrip("s") in projectiles for t in heads)
 
 
 @functools.lru_cache(maxsize=1)
@@ -311,7 +371,8 @@ def _trigger_vocabulary() -> frozenset[str]:
     words: set[str] = set()
     for key in ("verbs", "verbs_needing_place_object", "nouns", "light_nouns"):
         words.update(lex[key])
-    for key in ("launch_verbs", "expulsion_verbs", "force_operation_nouns"):
+    for key in ("launch_verbs", "expulsion_verbs", "force_operation_nouns", "fall_verbs", "place_loss_nouns", "war_nouns",
+                "state_adjectives"):
         words.update(lex[key])
     for key in ("verb_particles", "expulsion_particles"):
         words.update(phrase.split()[0] for phrase in lex[key])
@@ -324,8 +385,10 @@ def _trigger_vocabulary() -> frozenset[str]:
 def _participle_tagged_adjective(token: Token, verbs: dict) -> str | None:
     """The verb lemma of a past participle the tagger called an adjective where only a verb can
     stand: heading a clause or conjoined with a verb ("continued ... and advanced near X")."""
-    if token.pos_ != "ADJ" or not token.lower_.endswith("ed") or token.dep_ not in ("conj", "ROOT", "ccomp", "advcl"):
+    if token.pos_ != "ADJ" or not token.lower_.endswith("ed"):
         return None
+    if token.dep_ not in ("conj", "ROOT", "ccomp", "advcl") and not any(c.dep_ == "auxpass" for c in token.children):
+        return None  # ("at risk of being encircled": a passive participle all the same)
     if token.dep_ == "conj" and token.head.pos_ not in ("VERB", "AUX"):
         return None
     low = token.lower_
@@ -382,6 +445,17 @@ def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
     if trigger.pos_ in ("VERB", "AUX") and _is_expulsion(trigger):
         return _expelled(trigger)
+    accused = _accused(trigger)
+    if accused is not None:
+        return accused
+    if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["passive_aid_verbs"]:
+        sent = _passive_sent(trigger)
+        if sent is not None:
+            return _phrase(sent)  # "Russian mercenaries have been deployed": Russia sent them
+    if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["fall_verbs"]:
+        return _fallen_to(trigger)
+    if _nominal(trigger) and trigger.lower_ in _lex()["place_loss_nouns"] and _pobj_of(trigger, {"of"}):
+        return None  # "the loss of Ann": its possessor lost it
     token = trigger
     if _nominal(token):
         for child in token.children:
@@ -408,8 +482,15 @@ def _actor(trigger: Token) -> Span | None:
                 return token.doc[child.i: child.i + 1]  # "army drone strikes": the army did it
         # object of a light verb: the verb's subject did it
         head = token.head
-        if token.dep_ == "dobj" and head.lemma_.lower() in _lex()["reaction_verbs"]:
-            return None  # "Iran's spokesman condemned the strikes": Iran did not strike
+        claimant = _responsibility_claimant(token)
+        if claimant is not None:
+            return claimant  # "JNIM claimed responsibility for the attack"
+        if token.dep_ == "nsubjpass" and head.pos_ in ("VERB", "AUX"):
+            agent = next((g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            if agent is not None:
+                return _phrase(agent)  # "the assault was led by the Viv Ansanm coalition"
+        if token.dep_ in ("dobj", "oprd", "attr") and head.lemma_.lower() in _lex()["reaction_verbs"]:
+            return None  # "Iran's spokesman condemned the strikes", "what it called an attack": no striker
         if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
             token = head.head if token.dep_ == "pobj" else head
         else:
@@ -422,7 +503,12 @@ def _actor(trigger: Token) -> Span | None:
                 if pobj is not None:
                     return _phrase(pobj)
         if not passive:
-            subj = next((c for c in token.children if c.dep_ == "nsubj" and c.ent_type_ not in ("DATE", "TIME")), None)
+            subjects = [c for c in token.children if c.dep_ == "nsubj" and c.ent_type_ not in ("DATE", "TIME")]
+            subj = subjects[0] if subjects else None
+            if len(subjects) > 1 and subjects[1].i == subjects[0].i + 1 + sum(
+                    1 for t in subjects[1].lefts if t.i > subjects[0].i):
+                # "the paramilitary Rapid Support Forces entered": one phrase the parser split in two
+                return token.doc[subjects[0].left_edge.i: subjects[1].i + 1]
             if subj is not None and subj.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
                 return _phrase(token.head)  # "residents who reached Dnipro": the antecedent
             if subj is not None:  # ("claimed on Tuesday to have captured": "Tuesday" is no subject)
@@ -435,6 +521,10 @@ def _actor(trigger: Token) -> Span | None:
                 return _phrase(controller)
         if token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _phrase(token.head)
+        if token.dep_ in ("xcomp", "ccomp", "advcl", "acl") and token.head.lemma_.lower() in _lex()["perception_verbs"]:
+            seen = _object(token.head)
+            if seen is not None and seen.i < token.i:
+                return _phrase(seen)  # "we saw armed men shooting at everyone": the men shot
         if token.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "acl", "relcl", "prep", "pobj", "dobj") \
                 and token.head.i != token.i:
             if token.dep_ == "relcl":
@@ -445,6 +535,85 @@ def _actor(trigger: Token) -> Span | None:
             continue
         break
     return None
+
+
+def _responsibility_claimant(noun: Token) -> Span | None:
+    """ "X claimed responsibility for the attack": X did it (also "took responsibility for")."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "for" or prep.head.lemma_.lower() != "responsibility":
+        return None
+    verb = prep.head.head
+    if prep.head.dep_ != "dobj" or verb.lemma_.lower() not in ("claim", "take", "assume", "accept", "admit"):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return _phrase(subject) if subject is not None else None
+
+
+def _encircled(trigger: Token) -> Span | None:
+    """The side encircled where an encirclement is said of it: "forces remain trapped", "troops
+    were surrounded" (no agent), "forces were in a fire bag"."""
+    if any(c.dep_ == "agent" for c in trigger.children):
+        return None
+    subject = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
+    if subject is None and (trigger.dep_ in ("acomp", "pobj", "attr") or (
+            trigger.dep_ == "compound" and trigger.head.dep_ in ("pobj", "attr"))):  # "were in a fire bag"
+        head = trigger.head
+        while head.dep_ in ("prep", "pobj", "compound") and head.head.i != head.i:
+            head = head.head
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN") or not _armed(_phrase(subject)):
+        return None
+    return _phrase(subject)
+
+
+def _deployed_in_support(verb: Token) -> bool:
+    """A deployment that helps another party: "deployed alongside Malian troops", "deployed to
+    defend the city", "at the request of Mozambique's president"."""
+    support = _lex()["support_verbs"]
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("alongside", "with"):
+            return True
+        if child.dep_ == "prep" and child.lower_ == "at" and any(g.lemma_.lower() in ("request", "invitation")
+                                                                 for g in child.children):
+            return True
+        if child.dep_ in ("xcomp", "advcl") and child.lemma_.lower() in support:
+            return True
+    return False
+
+
+def _passive_sent(verb: Token) -> Token | None:
+    """The passive subject of an agentless "were deployed"/"were sent": what was sent."""
+    if any(c.dep_ == "agent" for c in verb.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None and subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+        return verb.head  # "Burundian troops who had been deployed to defend the city"
+    return subject
+
+
+def _fallen_to(verb: Token) -> Span | None:
+    """ "fell to the rebels": who took it."""
+    pobj = next(iter(_pobj_of(verb, {"to"})), None)
+    return _phrase(pobj) if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") else None
+
+
+def _accused(trigger: Token) -> Span | None:
+    """ "accused the army of killing civilians", "blamed Kyiv for shelling": the object of the
+    accusation did it, not the accuser."""
+    prep = trigger.head
+    if trigger.dep_ not in ("pcomp", "pobj") or prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
+        return None
+    verb = prep.head
+    if verb.lemma_.lower() not in _lex()["accusation_verbs"]:
+        return None
+    obj = _object(verb)
+    return _phrase(obj) if obj is not None else None
+
+
+def _first_person(actor: Span) -> bool:
+    """ "we", "our forces", "us": the speaker's own side."""
+    root = actor.root
+    return root.lower_ in ("we", "us") or any(t.dep_ == "poss" and t.lower_ == "our" for t in actor)
 
 
 def _side_of_actor(actor: Span | None) -> str | None:
@@ -468,6 +637,12 @@ def _side_of_actor(actor: Span | None) -> str | None:
                for t in c.subtree}  # "an ethnic armed group in Myanmar": where, not whose
     own_text = " ".join(t.text for t in actor if t.i not in located)
     side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(own_text)
+    if not side and root.pos_ == "PROPN":
+        # a name the parser cut short: "The Group to Support Islam and Muslims (JNIM), ...": the whole
+        # name up to the first comma
+        end = next((t.i for t in root.subtree if t.i > root.i and t.text in (",", ";")), root.right_edge.i + 1)
+        if end > actor.end:
+            side = lexicon.preferred_side(actor.doc[actor.start: end].text)
     if side:
         return side
     if root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
@@ -477,7 +652,9 @@ def _side_of_actor(actor: Span | None) -> str | None:
         if side:
             return side
     if _definite_group(actor):
-        return lexicon.last_armed_group_before(actor)  # "the group's fighters", "the alliance", "the militants"
+        # "the group's fighters", "the alliance", "the militants": the group the text is about (the
+        # subject of an earlier sentence), else the one named last
+        return _topic_group_before(actor) or lexicon.last_armed_group_before(actor)
     if root.dep_ == "dobj" and root.head.pos_ == "VERB":
         # "he had ordered troops to withdraw": unmarked troops are the orderer's own
         subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
@@ -493,6 +670,29 @@ def _definite_group(actor: Span) -> bool:
         if (t.lemma_.lower() in heads or t.lower_ in heads) and any(c.lower_ in ("the", "this") for c in t.children):
             return True
     return False
+
+
+def _topic_group_before(actor: Span) -> str | None:
+    """The armed group that is the subject of the nearest of the three sentences before ("The ELN
+    said ... which it accused of ..." / "The group denied killing ...": the ELN, not the group it
+    accused), unless the actor's own sentence names a group before it."""
+    doc = actor.doc
+    sent = actor.sent
+    groups = lexicon.non_state_codes()
+    if any(s in groups for s in lexicon.sides_in_text(doc[sent.start: actor.start].text)):
+        return None  # a group named just before in the same sentence: the last-named rule decides
+    start = sent.start
+    for _ in range(3):
+        if start == 0:
+            break
+        previous = doc[start - 1].sent
+        for token in previous:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT" and token.pos_ in ("NOUN", "PROPN"):
+                named = [s for s in lexicon.sides_in_text(_phrase(token).text) if s in groups]
+                if named:
+                    return named[0]
+        start = previous.start
+    return None
 
 
 def _relative_antecedent(pronoun: Token) -> Token | None:
@@ -513,13 +713,29 @@ def _definite_side(actor: Span) -> str | None:
     for group in _lex()["actor_synonyms"]:
         if lemma in group:
             same = set(group)  # "the soldiers" after "Israeli troops"
+    state = lemma in _lex()["state_institution_heads"]
     for t in reversed(list(actor.doc[: root.i])):
         if t.lemma_.lower() in same and t.pos_ in ("NOUN", "PROPN", "ADJ"):
             span = actor.doc[min(c.i for c in t.subtree if c.i <= t.i): t.i + 1]
             side = lexicon.preferred_side(span.text)
+            if not side and t.pos_ == "ADJ":
+                # "the paramilitary Rapid Support Forces": the adjective's noun names the side
+                end = t.i + 1
+                while end < len(actor.doc) and end < root.i and actor.doc[end].pos_ == "PROPN":
+                    end += 1
+                side = lexicon.preferred_side(actor.doc[t.i: end].text) if end > t.i + 1 else None
+            if side and state and side in lexicon.non_state_codes() and side not in _state_forces():
+                continue  # "the military" is the state's army, not the "Arakan Army" named before
+                # (but it is "the Sudanese Armed Forces", a state's army with a code of its own)
             if side:
                 return side
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _state_forces() -> frozenset[str]:
+    """Codes of actors.json that are a state's own armed forces ("state_force": the Sudanese army)."""
+    return frozenset(a["code"] for a in lexicon.load("actors.json")["actors"] if a.get("state_force"))
 
 
 def _antecedent_side(actor: Span) -> str | None:
@@ -529,6 +745,13 @@ def _antecedent_side(actor: Span) -> str | None:
         if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
             phrase = _phrase(token)
             side = lexicon.side_of_text(phrase.text)
+            if not side and token.dep_ in SUBJECT_DEPS and phrase.root.lemma_.lower() in _lex()["anaphoric_actor_heads"]:
+                side = _definite_side(phrase)  # "the army launched its offensive": the army's, not an earlier subject's
+                if not side:
+                    return None
+            if not side and token.dep_ in SUBJECT_DEPS and _definite_group(phrase):
+                side = _topic_group_before(phrase) or lexicon.last_armed_group_before(phrase)
+                # ("the group said it had taken prisoner ...")
             if side and not lexicon.sides_and_backers(phrase.text)[0]:
                 side = _side_of_actor(phrase) or side  # "The Iran-backed group said its fighters ..."
             if side:
@@ -548,7 +771,8 @@ def _places_near(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
     args: list[Token] = []
     for child in trigger.children:
         if child.dep_ in ("dobj", "obj", "attr", "oprd", "npadvmod", "pobj") or (
-            child.dep_ in ("prep", "agent") and child.lower_ in ARG_PREPS
+            child.dep_ == "nsubjpass" and trigger.pos_ in ("VERB", "AUX")) or (  # "X has been liberated"
+            child.dep_ in ("prep", "agent", "dative") and child.lower_ in ARG_PREPS
         ):
             args.append(child)
         if child.dep_ in ("compound",) and child.i in place_at:
@@ -562,6 +786,13 @@ def _places_near(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
             if p is not None and p not in found and not _describes_other(t, place_at, trigger):
                 found.append(p)
     return found
+
+
+def _origin(place: Place, trigger: Token, place_at: dict[int, Place]) -> bool:
+    """A place given as the starting point ("from Lebanon") of the trigger."""
+    return any(place_at.get(t.i) is place and t.head.dep_ == "prep" and t.head.lower_ == "from"
+               and t.head.head.i in (trigger.i, *(c.i for c in trigger.children if c.dep_ == "dobj"))
+               for t in trigger.subtree)  # ("sent fighters from Lebanon")
 
 
 def _pronoun_place(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
@@ -736,8 +967,10 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if actor is not None and actor.root.lemma_.lower() in speech_nouns:
             actor = None  # "said in a statement that ... killed": a statement kills no one
         sentence = sentence_of[trigger.i]
-        if (trigger.lemma_.lower() in lex["armed_actor_verbs"] or trigger.lower_ in lex["armed_actor_verbs"]) \
-                and not _armed(actor):
+        armed_verb = trigger.lemma_.lower() in lex["armed_actor_verbs"] or trigger.lower_ in lex["armed_actor_verbs"]
+        if armed_verb and actor is not None and actor.root.lower_ in ("they", "them") and len(actor) == 1:
+            actor = _armed_antecedent(actor) or actor  # "neutralised dozens of the assailants as they fled"
+        if armed_verb and not _armed(actor):
             continue  # "300,000 people have fled Rafah": civilians fleeing is no withdrawal
         if trigger.lemma_.lower() in lex["civilian_motion_verbs"] and actor is not None \
                 and actor.root.pos_ in ("NOUN", "PROPN") and not _armed(actor) and not lexicon.side_of_text(actor.text):
@@ -752,10 +985,22 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if under:
             actor = None  # "Hama came under heavy shelling": Hama is the target, not the shooter
         side = _side_of_actor(actor)
+        if (actor is not None and _first_person(actor)) or (
+                not side and trigger.lemma_.lower() in lex["own_side_triggers"] and not _names_someone(actor)):
+            # "Our units continue to advance", "We intercepted", "Robotyne is liberated", in a source's
+            # words: the source's own side
+            side = _speaker_side(trigger, voices) or side
         victim = _victim(trigger)
+        if etype == "encirclement":
+            encircled = _encircled(trigger)
+            if encircled is not None:  # "Ukrainian forces remain trapped": the encircled, not the encircler
+                actor, victim = encircled, True
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
         near = _places_near(trigger, place_at)
+        if etype != "withdrawal" and len(near) > 1:
+            destination = [p for p in near if not _origin(p, trigger, place_at)]
+            near = destination or near  # "sent fighters from Lebanon to Qusayr": where they went
         if not near and under:
             subject = next((c for c in trigger.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             near = [place_at[t.i] for t in ([subject] if subject is not None else []) if t.i in place_at]
@@ -765,11 +1010,13 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 and _nominal(trigger):
             # "airstrikes killed 19 people in Rafah", "carried out airstrikes on Aleppo": the verb's place
             near = _places_near(trigger.head, place_at)
+        guessed = not near  # no place among its own arguments: the nearest one, a weaker guess
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
             nearest = anaphoric or (None if _names_unknown_place(trigger, place_at)
                                     else _nearest_place(trigger, place_at, actor, owners))
             near = [nearest] if nearest else [None]  # type: ignore[list-item]
+            guessed = anaphoric is None
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
@@ -785,9 +1032,27 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
                 victim_side=_side_of_actor(_victim_modifier(trigger) or actor) if victim else None, victim=victim,
+                guessed_place=guessed,
             ))
+    _casualties_where_attacked(detected)
     _fill_sides(detected, theatre_of(places))
     return detected
+
+
+def _casualties_where_attacked(detected: list[Detected]) -> None:
+    """Casualties with no place of their own are where the attack of their sentence was ("an
+    Israeli strike on tents in Deir al-Balah ... killed at least four people", not "central Gaza")."""
+    attacks: dict[int, Place] = {}
+    own: dict[int, Place] = {}  # a casualties place of the sentence that is a trigger's argument
+    for d in detected:
+        if d.place is not None and not d.guessed_place:
+            if d.type == "attack":
+                attacks.setdefault(d.sentence, d.place)
+            elif d.type == "casualties":
+                own.setdefault(d.sentence, d.place)
+    for d in detected:
+        if d.type == "casualties" and d.guessed_place and (d.sentence in own or d.sentence in attacks):
+            d.place = own.get(d.sentence) or attacks[d.sentence]  # ("killed 4 and wounded 60": one place)
 
 
 def _speaker_side(trigger: Token, voices: list[tuple[int, int, str | None]] | None) -> str | None:
@@ -801,9 +1066,21 @@ def _armed(actor: Span | None) -> bool:
     if actor is None:
         return False
     root = actor.root
+    of = [t for t in _pobj_of(root, {"of"})] if root.pos_ in ("ADJ", "NUM", "PRON", "NOUN") else []
+    if of and root.lemma_.lower() not in _lex()["armed_actor_heads"]:
+        root = of[0]  # "many of the insurgents", "hundreds of fighters"
     if root.lemma_.lower() in _lex()["armed_actor_heads"] or root.lower_ in _lex()["armed_actor_heads"]:
         return True
     return root.pos_ == "PROPN" and lexicon.side_of_text(actor.text) is not None
+
+
+def _armed_antecedent(pronoun: Span) -> Span | None:
+    """The armed plural noun a "they" points back to in its sentence ("the assailants as they fled")."""
+    heads = _lex()["armed_actor_heads"]
+    for t in reversed(list(pronoun.doc[pronoun.sent.start: pronoun.start])):
+        if t.pos_ == "NOUN" and t.tag_ == "NNS" and (t.lemma_.lower() in heads or t.lower_ in heads):
+            return _phrase(t)
+    return None
 
 
 def _promised(trigger: Token) -> bool:
@@ -862,6 +1139,7 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
     for d in detected:
         by_sentence.setdefault(d.sentence, []).append(d)
     last: dict[str, str] = {}
+    by_actor: dict[int, str] = {}  # the side found for an actor phrase (by its head), for its other events
     for d in detected:
         if d.enemy_of and not d.actor_side:
             continue  # the other side of enemy_of, once every side is known (to_events)
@@ -884,8 +1162,12 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             # the lede names a generic group and the next sentences name it ("An ethnic armed group
             # has seized Lashio" ... "The MNDAA said"): only before any side is known
             d.actor_side = lexicon.first_armed_group_after(d.actor)
+        if not d.actor_side and d.actor is not None and not d.victim:
+            d.actor_side = by_actor.get(d.actor.root.i)  # "Jihadists killed scores in an attack on X"
         if d.actor_side:
             last[d.type] = d.actor_side
+            if d.actor is not None and not d.victim:
+                by_actor.setdefault(d.actor.root.i, d.actor_side)
         elif d.type in last and not _names_someone(d.actor):
             d.actor_side = last[d.type]
 
@@ -902,8 +1184,11 @@ def _earlier_mention_side(d: Detected, detected: list[Detected]) -> str | None:
     ("the fall of Lashio"), or a definite noun repeating an earlier trigger ("the strikes")."""
     earlier = [o for o in detected if o.trigger.i < d.trigger.i and o.actor_side and o.type == d.type]
     if d.place is not None:
-        same_place = [o for o in earlier if o.place is d.place]
-        if same_place:
+        same_place = [o for o in earlier if o.place is d.place or (
+            o.place is not None and o.place.geonameid is not None and o.place.geonameid == d.place.geonameid)]
+        if same_place and (d.actor is None or d.actor.root.pos_ == "PRON"):
+            # ("hailed the recapture of X" takes the side of "troops recaptured X"; "the insurgents
+            # seized X" names its own actor, even if another side took X later)
             return same_place[-1].actor_side
     trigger = d.trigger
     if trigger.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("the", "these", "those", "this") for c in trigger.children):
@@ -915,8 +1200,10 @@ def _earlier_mention_side(d: Detected, detected: list[Detected]) -> str | None:
 
 
 def _possessor_antecedent(actor: Span) -> Span | None:
-    """The subject an "its"/"their" in the actor phrase points back to, in the same sentence."""
-    if not any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
+    """The subject an "its"/"their" (or a subject "it"/"they") in the actor phrase points back to,
+    in the same sentence ("The army said it had repelled the assault")."""
+    if not any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor) and not (
+            actor.root.lower_ in ("it", "they") and actor.root.dep_ in SUBJECT_DEPS):
         return None
     sent = actor.sent
     for token in reversed(list(sent.doc[sent.start: actor.start])):
@@ -933,8 +1220,9 @@ def _state_institution(actor: Span) -> bool:
     heads = lex["state_institution_heads"]
     root = actor.root.lemma_.lower()
     return root in heads or actor.root.lower_ in heads or (
-        bool(words & {"government", "federal", "national", "state"}) and root in lex["armed_actor_heads"]) or (
-        bool(words & {"military", "army", "government", "junta", "regime"}) and root in lex["weapon_heads"])
+        bool(words & {"government", "federal", "national", "state", "security"}) and root in lex["armed_actor_heads"]) or (
+        bool(words & {"military", "army", "government", "junta", "regime", "force"}) and root in lex["weapon_heads"])
+    # ("security forces", "air force jets": the state's)
 
 
 def theatre_of(places: list[Place]) -> str | None:
@@ -982,6 +1270,7 @@ def acled_of(etype: str, trigger_text: str, actor_side: str | None) -> dict[str,
 def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event], list[int]]:
     """Event records: one per (line, type, place); a placeless repeat of a placed event in the same line merges into it."""
     sides = Counter(d.actor_side for d in detected if d.actor_side)
+    sides.update(d.victim_side for d in detected if d.victim_side and d.victim_side not in sides)  # a side only hit
     for d in detected:
         if d.victim_side and not d.actor_side:
             d.actor_side = target_side(d.victim_side, sides)
@@ -1001,10 +1290,12 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
                                                             and k.place.geonameid == d.place.geonameid):
                 twin = k
                 break
-            if k.place is None:
-                k.place = d.place
+            if k.place is None and not (k.actor_side and d.actor_side and k.actor_side != d.actor_side):
+                k.place = d.place  # (not "denied that it had targeted civilians and accused the army of bombing X")
                 twin = k
                 break
+        if twin is not None and not twin.actor_side and d.actor_side:
+            twin.actor_side = d.actor_side  # "peacekeepers were trapped after the rebels cut off roads"
         if twin is None:
             kept.append(d)
             owner.append(len(kept) - 1)

@@ -76,7 +76,7 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
         return None
     if re.search(r"\b(today|tonight|this morning|this afternoon|this evening)\b", text):
         return ResolvedDate(published.isoformat(), "day")
-    if re.search(r"\b(yesterday|last night|overnight)\b", text):
+    if re.search(r"\b(yesterday|last night|overnight|during the night|in the night)\b", text):
         return ResolvedDate((published - dt.timedelta(days=1)).isoformat(), "day")
     m = _DAYS_AGO.search(text)
     if m:  # "two days ago", "3 days ago"
@@ -99,6 +99,12 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
                 return None
             if not m["year"] and day > published:
                 day = day.replace(year=day.year - 1)
+            relative = None if m["year"] else re.search(r"\b(last|this) year\b", text)
+            if relative:  # "since October 7 last year": that day of that year
+                try:
+                    day = day.replace(year=published.year - (relative.group(1) == "last"))
+                except ValueError:
+                    return None
             return ResolvedDate(day.isoformat(), "day")
     m = _WEEKDAY.search(text)
     if m:
@@ -128,7 +134,8 @@ def resolve(expression: str, published: dt.date | None) -> ResolvedDate | None:
     if re.search(r"\blast year\b", text):
         return ResolvedDate(dt.date(published.year - 1, 1, 1).isoformat(), "year")
     m = _MONTH_ONLY.search(text)
-    if m and (m["month"].lower() != "may" or re.search(r"\b(in|since|during|early|late|mid)\b", text)):
+    if m and (m["month"].lower() != "may" or m["year"] or re.search(r"\b(in|since|during|early|late|mid)\b", text)):
+        # ("may" is a month only with a year or a preposition: "May 2023", "in May")
         month = MONTHS[m["month"].lower()]
         return ResolvedDate(dt.date(_latest_month(month, published, m["year"]), month, 1).isoformat(), "month")
     m = _YEAR.search(text)
@@ -195,6 +202,9 @@ class DateMention:
 def _anchor(span: Span) -> Token:
     """Climb from a date expression to the verb (or noun that heads a clause) it modifies."""
     token = span.root
+    if token.dep_ in ("amod", "compound", "nmod", "poss", "nummod") and token.head.pos_ in ("NOUN", "PROPN") \
+            and token.head.ent_type_ not in ("DATE", "TIME"):
+        return token.head  # "an overnight missile attack", "the 2016 peace deal": the noun's own date
     seen = 0
     while token.head.i != token.i and seen < 8:
         token = token.head
@@ -213,6 +223,8 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
             continue
         # "Friday night" is tagged DATE + TIME; take the widest DATE
         resolved = resolve(ent.text, published)
+        if resolved is None and ent.start > 0 and doc[ent.start - 1].lower_ in ("during", "in", "overnight"):
+            resolved = resolve(doc[ent.start - 1].text + " " + ent.text, published)  # "during the night"
         if resolved:
             mentions.append(DateMention(ent, resolved, _anchor(ent)))
             covered.update(range(ent.start, ent.end))
@@ -258,29 +270,86 @@ def _with_anaphoric(doc: Doc, mentions: list[DateMention], covered: set[int]) ->
     return mentions
 
 
+SPEECH_LEMMAS = frozenset(("say", "claim", "announce", "report", "tell", "state", "add",
+                           "write", "post", "insist", "allege", "declare"))
+
+
+def _modifies(date: Token, noun: Token, clause: Token) -> bool:
+    """The date is the noun's own modifier ("strikes on Beirut on Thursday"), outside its clause."""
+    t, steps = date, 0
+    while t.i != noun.i and t.head.i != t.i and steps < 5:
+        if t.i == clause.i or t.dep_ not in ("pobj", "prep", "npadvmod", "amod", "compound", "nmod", "nummod"):
+            return False
+        t, steps = t.head, steps + 1
+    return t.i == noun.i
+
+
+def _future(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in verb.children)
+
+
+def _clause_of(trigger: Token) -> Token:
+    """The verb whose clause states a nominal trigger ("fighting ... has killed", "carried out strikes")."""
+    if trigger.pos_ not in ("VERB", "AUX") and trigger.dep_ in ("nsubj", "nsubjpass", "dobj") \
+            and trigger.head.pos_ in ("VERB", "AUX"):
+        return trigger.head
+    if trigger.pos_ == "VERB" and trigger.dep_ in ("nsubj", "nsubjpass", "csubj") and trigger.head.pos_ in ("VERB", "AUX"):
+        return trigger.head  # a gerund subject: "fighting between two groups has killed ..."
+    return trigger
+
+
 def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
-    """The date attached to an event's trigger or to a verb above it in the same sentence."""
-    ancestors = [trigger] + [t for t in trigger.ancestors]
+    """The date attached to an event's trigger or to a verb above it in its own clause: the climb
+    stops at a relative clause ("the region, where fighting has killed ... since Thursday" is not
+    dated by the main verb) and at the clause a speech verb reports ("said on Friday it had
+    seized": the speech's date, not the event's)."""
+    ancestors = [trigger]
+    token = trigger
+    antecedent: Token | None = None
+    while token.head.i != token.i:
+        if token.dep_ == "relcl" or (token.dep_ == "ccomp" and token.head.lemma_.lower() in SPEECH_LEMMAS
+                                     and not _future(token)):
+            if token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN"):
+                antecedent = token.head  # "strikes on Beirut on Thursday that killed 22 people"
+            break  # (but "announced last week that it would provide": the announcement is the pledge)
+        token = token.head
+        ancestors.append(token)
     best: tuple[int, DateMention] | None = None
     for m in mentions:
         if m.span.sent != trigger.sent:
             continue
-        if m.anchor in ancestors:
-            depth = ancestors.index(m.anchor)
-            if best is None or depth < best[0]:
-                best = (depth, m)
-    if best is None and trigger.pos_ in ("VERB", "AUX"):
+        anchor = m.anchor
+        if anchor in ancestors:
+            depth = ancestors.index(anchor)
+        elif antecedent is not None and _modifies(m.span.root, antecedent, token):
+            depth = len(ancestors)  # the antecedent noun's own date dates what its relative clause says
+        else:
+            continue
+        if best is None or depth < best[0]:
+            best = (depth, m)
+    base = _clause_of(trigger)
+    if best is None:
         # no date above the trigger: one attached below it, in its own clause's modifiers
         # ("executed two men accused of spying ... on Wednesday evening": the parser hung the
-        # date on a lower verb); the shallowest such date
-        for m in mentions:
-            if m.span.sent != trigger.sent or m.anchor.i == trigger.i:
-                continue
-            depth, t = 0, m.anchor
-            while t.i != trigger.i and t.head.i != t.i and depth < 4:
-                if t.dep_ in ("ccomp", "relcl") and t.head.i != trigger.i:
-                    break  # another clause's own statement
-                t, depth = t.head, depth + 1
-            if t.i == trigger.i and (best is None or depth < best[0]):
-                best = (depth, m)
+        # date on a lower verb, or on a verb conjoined with it); the shallowest such date.
+        # A nominal trigger looks in its own phrase ("an offensive known as X on Oct. 27"), then
+        # in its verb's coordinated verbs and modifiers.
+        bases = [b for b in (trigger, base) if b.pos_ in ("VERB", "AUX") or b.i == trigger.i]
+        for b in dict.fromkeys(bases):
+            for m in mentions:
+                if m.span.sent != trigger.sent or m.anchor.i == b.i:
+                    continue
+                depth, t = 0, m.anchor
+                while t.i != b.i and t.head.i != t.i and depth < 4:
+                    if t.dep_ in ("ccomp", "relcl") and t.head.i != b.i:
+                        break  # another clause's own statement
+                    if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.i < m.span.start for c in t.children):
+                        break  # "since the army seized power in February 2021": that clause's time
+                    if b.i != trigger.i and t.dep_ not in ("conj", "xcomp", "prep", "pobj", "npadvmod"):
+                        break  # a noun's verb: only its coordinated verbs and its own modifiers
+                    t, depth = t.head, depth + 1
+                if t.i == b.i and (best is None or depth < best[0]):
+                    best = (depth, m)
+            if best is not None:
+                break
     return best[1].resolved if best else None

@@ -1,0 +1,384 @@
+"""One small test per event rule (actor, side, place, date, modality), on invented sentences,
+through the real pipeline (spaCy model, gazetteer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fogofwar.when import resolve
+
+FACTUAL = ("asserted", "threatened", "requested")
+
+
+def _events(run, text, published="2024-06-14"):
+    """(event, place name) for every factual event of one invented article."""
+    article = run([text], published=published).articles[0]
+    places = {p.id: p for p in article.places}
+    return [(e, places[e.place].name if e.place in places else None)
+            for e in article.events if e.modality in FACTUAL and not e.negated]
+
+
+def _of_type(run, text, etype, **kw):
+    return [(e, place) for e, place in _events(run, text, **kw) if e.type == etype]
+
+
+# --------------------------------------------------------------------------- actors and sides
+
+def test_first_person_actor_takes_the_speakers_side(run):
+    """ "Our units advanced", in the words of a Ukrainian general: Ukraine's side."""
+    text = ('"Our units advanced two kilometres overnight," Ukrainian General Oleksandr Tarnavskyi said '
+            "on Friday.")
+    (event, _), = _of_type(run, text, "advance")
+    assert event.actor_side == "UA"
+
+
+def test_liberated_without_an_agent_is_the_speakers_side(run):
+    text = 'Ukraine\'s defence ministry said the village of Staromaiorske "has been liberated".'
+    (event, place), = _of_type(run, text, "capture")
+    assert event.actor_side == "UA"
+
+
+def test_the_accused_is_the_actor_not_the_accuser(run):
+    """ "X accused Russian forces of shelling Y": Russia shelled, not X."""
+    text = "The Ukrainian governor accused Russian forces of shelling the city of Kherson on Monday."
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "RU"
+
+
+def test_definite_attackers_are_the_group_named_before(run):
+    text = ("Al-Shabaab fighters stormed a hotel in Mogadishu on Friday. Witnesses said the attackers "
+            "opened fire on guests in the lobby.")
+    events = _of_type(run, text, "attack")
+    assert [e.actor_side for e, _ in events if "fire" in e.trigger] == ["AL-SHABAAB"]
+
+
+def test_a_split_subject_is_read_as_one_phrase(run):
+    """ "the paramilitary Rapid Support Forces entered": the side is in the second half."""
+    text = "Residents said the paramilitary Rapid Support Forces entered the town of Sennar on Sunday."
+    (event, _), = _of_type(run, text, "advance")
+    assert event.actor_side == "RSF"
+
+
+def test_events_of_one_actor_phrase_share_its_side(run):
+    """ "Jihadists linked to al-Qaeda killed ... in an attack": the attack is theirs as well."""
+    text = ("Jihadists linked to al-Qaeda killed at least 30 soldiers in an attack on an army post in "
+            "northern Mali on Tuesday, JNIM said in a statement.")
+    sides = {e.type: e.actor_side for e, _ in _events(run, text)}
+    assert sides.get("casualties") and sides.get("attack") == sides["casualties"]
+
+
+def test_fallen_to_names_the_captor(run):
+    text = "The border town of Myawaddy has fallen to the Karen National Union after days of fighting."
+    (event, _), = _of_type(run, text, "capture")
+    assert event.actor_side == "KNU"
+
+
+def test_group_codes_follow_the_annotation_codes(run):
+    text = "Islamic State fighters killed 20 soldiers near the town of Kidal, the army said."
+    (event, _), = _of_type(run, text, "casualties")
+    assert event.actor_side == "IS"
+
+
+# --------------------------------------------------------------------------- triggers
+
+def test_seizing_power_is_no_capture(run):
+    text = "The colonel seized power in a coup in 2021 and has ruled by decree since."
+    assert _of_type(run, text, "capture") == []
+
+
+def test_a_purpose_infinitive_is_no_event(run):
+    """ "recruited volunteers to fight": an aim, not a fight that happened."""
+    text = "The government recruited thousands of volunteers to fight alongside the army last year."
+    assert _of_type(run, text, "attack") == []
+
+
+def test_an_implicative_infinitive_is_an_event(run):
+    text = "Russian troops were forced to retreat from the village of Klishchiivka on Monday."
+    assert [e.type for e, _ in _events(run, text)] == ["withdrawal"]
+
+
+def test_the_loss_of_a_place_is_a_capture(run):
+    text = "Analysts say the loss of Avdiivka was a heavy blow to Kyiv."
+    (event, place), = _of_type(run, text, "capture")
+    assert place is not None and place.startswith("Avdi")
+
+
+def test_war_in_a_place_is_an_attack(run):
+    text = "More than 30,000 people have been killed in the war in Gaza, the health ministry said."
+    (event, place), = _of_type(run, text, "attack")
+    assert place is not None and "Gaza" in place
+
+
+def test_launching_an_offensive_is_an_attack(run):
+    text = "The rebels launched a major offensive in Shan State in October."
+    types = [e.type for e, _ in _events(run, text)]
+    assert "attack" in types and "advance" not in types
+
+
+def test_clearing_a_building_is_a_capture(run):
+    text = "Soldiers cleared the headquarters of the police in the town on Tuesday, the army said."
+    assert [e.type for e, _ in _events(run, text)] == ["capture"]
+
+
+# --------------------------------------------------------------------------- places
+
+def test_a_passive_subject_is_the_events_place(run):
+    """ "the village of X in the Y region has been captured": X, not the region."""
+    text = "The army said the village of Urozhaine in the Donetsk region has been captured."
+    (event, place), = _of_type(run, text, "capture")
+    assert place is not None and place.startswith("Urozha")
+
+
+# --------------------------------------------------------------------------- dates
+
+def test_a_day_and_month_last_year():
+    assert resolve("since October 7 last year", dt.date(2024, 10, 14)).date == "2023-10-07"
+
+
+def test_may_with_a_year_is_the_month():
+    assert resolve("May 2023", dt.date(2025, 7, 31)) .date == "2023-05-01"
+    assert resolve("May", dt.date(2025, 7, 31)) is None  # the verb, not the month
+
+
+def test_during_the_night_is_the_day_before():
+    assert resolve("during the night", dt.date(2023, 8, 29)).date == "2023-08-28"
+
+
+def test_a_date_on_the_event_noun_beats_the_main_verbs(run):
+    """ "rescuers searched on Thursday after an overnight missile attack": the attack is Wednesday's."""
+    text = ("In Odesa, rescuers were still searching the rubble on Thursday after an overnight Russian "
+            "missile attack killed at least 5 people, officials said.")
+    (event, _), = _of_type(run, text, "attack", published="2024-06-13")
+    assert event.date == "2024-06-12"
+
+
+def test_the_speech_date_does_not_date_the_event(run):
+    text = "Russia's defence ministry said on Friday that its forces had captured the village of Krasnohorivka."
+    (event, _), = _of_type(run, text, "capture", published="2024-06-14")
+    assert event.date is None
+
+
+def test_a_pledge_is_dated_by_its_announcement(run):
+    text = "Canada announced on Tuesday that it would provide 50 armoured vehicles to Ukraine."
+    (event, _), = _of_type(run, text, "aid", published="2024-06-14")
+    assert event.date == "2024-06-11"
+
+
+def test_a_relative_clause_has_its_own_date(run):
+    """ "declared on Monday an emergency in X, where fighting has killed ... since Thursday"."""
+    text = ("The president on Monday declared a state of emergency in the Ituri province, where fighting "
+            "between two militias has killed at least 40 people and forced thousands to flee since Thursday.")
+    (event, _), = _of_type(run, text, "attack", published="2024-06-17")
+    assert event.date == "2024-06-13"
+
+
+def test_a_subordinate_clause_keeps_its_own_date(run):
+    text = ("It is the first time a provincial capital has fallen to the rebels since the army seized "
+            "power in February 2021.")
+    (event, _), = _of_type(run, text, "capture", published="2024-06-14")
+    assert event.date is None
+
+
+# --------------------------------------------------------------------------- later rules
+
+def test_the_army_evacuating_civilians_is_aid_not_a_withdrawal(run):
+    text = "The army evacuated more than 300 civilians by helicopter from the town of Kupiansk on Sunday."
+    assert [e.type for e, _ in _events(run, text)] == ["aid"]
+
+
+def test_repositioned_fighters_withdrew(run):
+    text = "A rebel commander said on Friday that his fighters had repositioned away from the town of Kidal."
+    assert [e.type for e, _ in _events(run, text)] == ["withdrawal"]
+
+
+def test_neutralised_is_a_casualty_by_the_speakers_side(run):
+    text = 'Mali\'s army said in a statement that dozens of attackers had been "neutralised" near Gao.'
+    (event, _), = _of_type(run, text, "casualties")
+    assert event.actor_side == "ML"
+
+
+def test_a_named_force_deployed_abroad_is_aid(run):
+    text = "Russian military instructors have been deployed alongside Malian troops since 2021."
+    (event, _), = _of_type(run, text, "aid")
+    assert event.actor_side == "RU"
+
+
+def test_reinforcements_sent_by_nobody_named_are_no_aid(run):
+    text = "The minister said that reinforcements had been sent to the airport on Monday."
+    assert _of_type(run, text, "aid") == []
+
+
+def test_what_it_called_an_attack_names_no_attacker(run):
+    """ "The government condemned what it called a barbaric attack": the government did not attack."""
+    text = ("Gunmen from JNIM killed 40 villagers near Djibo on Sunday. The government condemned what it "
+            "called a barbaric attack.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "attack")]
+    assert "BF" not in sides
+
+
+def test_claiming_responsibility_names_the_attacker(run):
+    text = "Al-Shabaab claimed responsibility for the attack on a hotel in Mogadishu on Friday."
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "AL-SHABAAB"
+
+
+def test_the_agent_of_a_passive_event_noun_is_its_actor(run):
+    text = "The assault on the town of Kidal was led by the Arakan Army, officials said."
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "AA"
+
+
+def test_security_forces_are_the_states(run):
+    text = ("Fighting broke out near Djibo in Burkina Faso on Monday. Burkina Faso's government said "
+            "security forces had shelled positions near Djibo and Arbinda in Burkina Faso.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "attack") if e.trigger == "shelled"]
+    assert sides == ["BF"]
+
+
+def test_a_long_group_name_cut_by_the_parser_still_names_its_side(run):
+    text = ("The Group to Support Islam and Muslims (JNIM), an al-Qaeda affiliate, claimed responsibility "
+            "for the attack on the airport in Bamako.")
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "JNIM"
+
+
+def test_it_after_the_group_is_the_group_named_before(run):
+    text = ("The Arakan Army attacked the town of Buthidaung on Monday. In Maungdaw, the group said it "
+            "had taken prisoner dozens of soldiers.")
+    (event, _), = _of_type(run, text, "casualties")
+    assert event.actor_side == "AA"
+
+
+def test_officers_captured_are_casualties_not_a_capture(run):
+    text = "The rebels said that three senior officers had been captured near the town of Hpakant."
+    assert [e.type for e, _ in _events(run, text)] == ["casualties"]
+
+
+def test_financing_weapons_is_aid(run):
+    text = "Germany said on Wednesday it had financed two more air defence systems for Ukraine."
+    (event, _), = _of_type(run, text, "aid")
+    assert event.actor_side == "DE"
+
+
+def test_the_army_is_not_a_non_state_army_named_before(run):
+    """ "the military" after "the Arakan Army": the state's, not the group's."""
+    text = ("The Arakan Army seized the town of Ann in Myanmar on Friday. The military carried out air "
+            "strikes on Sittwe in Myanmar the next day.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "attack")]
+    assert "AA" not in sides
+
+
+def test_trapped_forces_are_encircled_by_the_other_side(run):
+    text = ("Russian forces shelled Krynky on Monday. Russian bloggers claimed that Ukrainian forces remain "
+            "trapped in Krynky.")
+    (event, _), = _of_type(run, text, "encirclement")
+    assert event.actor_side == "RU"
+
+
+def test_trapped_as_a_noun_modifier_is_no_encirclement(run):
+    text = "The governor called for food aid for trapped civilians in the region of Darfur."
+    assert _of_type(run, text, "encirclement") == []
+
+
+def test_a_quantified_armed_group_can_flee(run):
+    """ "many of the insurgents fled": an armed party withdrawing, not civilians fleeing."""
+    text = "The spokesman said many of the insurgents had fled into the forest near the town of Palma."
+    assert [e.type for e, _ in _events(run, text)] == ["withdrawal"]
+
+
+def test_a_cause_clause_is_stated_even_under_could(run):
+    text = ("Rescuers could not reach the wounded because Israeli tanks were firing at anyone who "
+            "approached, the civil defence said.")
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "IL"
+
+
+def test_launching_a_squadron_of_drones_is_an_attack(run):
+    text = "Hezbollah said it had launched a squadron of attack drones at a base near Haifa."
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "HEZBOLLAH"
+
+
+def test_operations_against_a_group_are_an_attack(run):
+    text = "The United States said its troops support the SDF in operations against Islamic State in Syria."
+    assert _of_type(run, text, "attack")
+
+
+def test_a_phrase_trigger_takes_the_actor_of_its_head(run):
+    """ "Pakistani troops opened heavy artillery fire": the troops fired."""
+    text = "Pakistani troops opened heavy artillery fire across the border near the town of Uri in Kashmir."
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "PK"
+
+
+def test_soldiers_who_left_withdrew(run):
+    text = '"The soldiers left during the night, and the rebels took the town of Walikale," a resident said.'
+    assert "withdrawal" in [e.type for e, _ in _events(run, text)]
+
+
+def test_seizing_cars_is_no_capture(run):
+    text = "Witnesses said RSF fighters had looted shops and seized cars in several neighbourhoods."
+    assert _of_type(run, text, "capture") == []
+
+
+def test_prevented_from_regrouping_is_no_withdrawal(run):
+    text = "The Israeli military said it had encircled Jabalia to prevent Hamas from regrouping there."
+    assert _of_type(run, text, "withdrawal") == []
+
+
+def test_the_group_is_the_subject_group_not_the_one_it_accused(run):
+    text = ("The ELN said in a statement that its offensive was aimed at the FARC dissidents, which it accused "
+            "of murdering civilians. The group denied killing civilians near the town of Tibu.")
+    (event, _), = _of_type(run, text, "casualties")
+    assert event.actor_side == "ELN"
+
+
+def test_hailing_a_recapture_does_not_make_the_speaker_its_actor(run):
+    text = ("Rwandan troops recaptured the town of Mocimboa da Praia on Sunday.\nSpeaking in Maputo, the "
+            "president hailed the recapture of Mocimboa da Praia as an important step.")  # one line each
+    sides = [e.actor_side for e, _ in _of_type(run, text, "capture")]
+    assert sides == ["RW", "RW"]
+
+
+def test_during_the_night_dates_the_event(run):
+    text = "Ukraine's air force said it had shot down 20 of 25 drones launched by Russia during the night."
+    (event, _), = _of_type(run, text, "attack", published="2024-06-14")
+    assert event.date == "2024-06-13"
+
+
+def test_interceptions_and_trading_fire_are_attacks(run):
+    assert _of_type(run, "Residents said they saw interceptions light up the sky over Haifa.", "attack")
+    text = "Israel has traded near-daily fire with Hezbollah along the border with Lebanon."
+    assert _of_type(run, text, "attack")
+
+
+def test_an_act_of_war_is_an_attack(run):
+    text = '"India has committed a blatant act of war," a Pakistani military spokesman said in Rawalpindi.'
+    (event, _), = _of_type(run, text, "attack")
+    assert event.actor_side == "IN"
+
+
+def test_casualties_without_a_place_are_where_the_attack_was(run):
+    text = ("In central Gaza, an Israeli strike on a school in Deir al-Balah set off a fire early on Monday, "
+            "killing at least four people.")
+    places = {e.type: place for e, place in _events(run, text, published="2024-10-14")}
+    assert places.get("casualties") is not None and places["casualties"] == places.get("attack")
+
+
+def test_a_relative_clause_takes_the_date_of_its_event_noun(run):
+    """ "Israeli strikes on Beirut on Thursday that killed 22 people": the killing is Thursday's."""
+    text = "Hezbollah said it acted in response to Israeli strikes on Beirut on Thursday that killed 22 people."
+    (event, _), = _of_type(run, text, "casualties", published="2024-10-14")
+    assert event.date == "2024-10-10"
+
+
+def test_deploying_ones_own_troops_is_no_aid(run):
+    assert _of_type(run, "Russia deployed more troops to the border on Monday, officials said.", "aid") == []
+    text = "Rwanda began deploying 1,000 soldiers to Cabo Delgado at the request of Mozambique's president."
+    (event, _), = _of_type(run, text, "aid")
+    assert event.actor_side == "RW"
+
+
+def test_they_after_an_armed_group_can_flee(run):
+    text = "The minister said soldiers had killed dozens of the assailants as they fled north towards the town of Djibo."
+    assert "withdrawal" in [e.type for e, _ in _events(run, text)]
