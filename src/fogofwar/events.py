@@ -1252,6 +1252,12 @@ def _mappings() -> dict:
 
 
 def acled_of(etype: str, trigger_text: str, actor_side: str | None) -> dict[str, str]:
+    """ACLED event type and sub-event type of an event (a fresh dict: callers may change it)."""
+    return dict(_acled_of(etype, trigger_text.lower(), actor_side))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _acled_of(etype: str, trigger_text: str, actor_side: str | None) -> dict[str, str]:
     m = _mappings()
     base = dict(m["acled"][etype])
     non_state = {a["code"] for a in lexicon.load("actors.json")["actors"]}
@@ -1307,7 +1313,7 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
         sent = d.trigger.sent
         events.append(Event(
             id=f"e{i}", type=d.type, sentence=d.sentence, start=sent.start_char,
-            end=sent.end_char - (len(sent.text) - len(sent.text.rstrip())),
+            end=sent.start_char + len(text_of(sent.doc)[sent.start_char:sent.end_char].rstrip()),
             trigger=trigger_text, actor=d.actor.text if d.actor is not None else None,
             actor_side=d.actor_side, target=None, target_side=target_side(d.actor_side, sides) if d.type in (
                 "capture", "encirclement", "attack", "advance") else None,

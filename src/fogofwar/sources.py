@@ -45,6 +45,7 @@ def _kind_rules() -> list[tuple[str, re.Pattern[str]]]:
     return rules
 
 
+@functools.lru_cache(maxsize=50_000)
 def kind_of(text: str, head: tuple[int, int] | None = None) -> str:
     """The source kind a phrase names ("Russia's Defense Ministry" -> military).
 
@@ -156,16 +157,18 @@ def _key(span: Span) -> str:
     return " ".join(words)
 
 
-def _person_ents(doc) -> list[Span]:
-    """The document's PERSON entities, listed once (``Span.ents`` rebuilds every entity on each call)."""
+def _person_ents(doc, start: int = 0, end: int | None = None) -> list[Span]:
+    """The document's PERSON entities within tokens [start, end), listed once per document
+    (``Span.ents`` rebuilds every entity on each call; spans are made only for those inside)."""
     bounds = doc.user_data.get("fogofwar_person_ents")
     if bounds is None:  # kept as plain offsets: user_data travels with a pickled Doc
         bounds = doc.user_data["fogofwar_person_ents"] = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
-    return [doc[s:e] for s, e in bounds]
+    end = len(doc) if end is None else end
+    return [doc[s:e] for s, e in bounds if s >= start and e <= end]
 
 
 def _person(span: Span) -> str | None:
-    ents = [e for e in _person_ents(span.doc) if e.start >= span.start and e.end <= span.end]
+    ents = [e for e in _person_ents(span.doc, span.start, span.end)]
     if span.root.pos_ == "NOUN" or (span.root.is_lower and span.root.ent_type_ != "PERSON"):
         # "Azerbaijan's defence ministry", "the Karabakh authorities", "a resident of X": a name
         # that only modifies a common noun is not the speaker (the tagger calls places PERSON)
