@@ -382,3 +382,23 @@ def test_deploying_ones_own_troops_is_no_aid(run):
 def test_they_after_an_armed_group_can_flee(run):
     text = "The minister said soldiers had killed dozens of the assailants as they fled north towards the town of Djibo."
     assert "withdrawal" in [e.type for e, _ in _events(run, text)]
+
+
+# --------------------------------------------------------------------------- troops that help
+
+def test_troops_that_help_are_aid_by_their_side(run):
+    """A support verb done by troops, or giving the purpose of troops being somewhere, is aid by
+    the troops' side: the owner named in their phrase, else the state that has them."""
+    text = ("Dutch jets helped shoot down the drones over the border. "
+            "Chad, which keeps about 2,000 soldiers in Niger to help Niamey fight the insurgents, said nothing. "
+            "Kenyan troops began to arrive in Haiti to support the police. "
+            "France has about 600 troops in Mali, where they train the army.")
+    aid = _of_type(run, text, "aid")
+    assert sorted(e.actor_side for e, _ in aid) == ["FR", "KE", "NL", "TD"]
+
+
+def test_support_by_states_or_words_is_no_troop_aid(run):
+    """ "denied supporting", "said it supported the steps", "with the help of its allies": no troops help."""
+    text = ("Rwanda has denied supporting the rebels. Turkey said it supported the steps taken. "
+            "The president said the army would defend the city with the help of its allies.")
+    assert _of_type(run, text, "aid") == []

@@ -213,6 +213,8 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 etype = "capture" if winner is not None and (_armed(winner) or lexicon.side_of_text(winner.text)) else None
             elif lemma in verbs and verbs[lemma]:
                 etype = verbs[lemma]
+            elif lemma in lex["troop_support_verbs"]:
+                etype = "aid" if _troop_support(token) is not None else None  # "jets helped intercept"
             elif lemma in lex["launch_verbs"] and _launches_projectile(token):
                 etype = "attack"  # "launched 32 drones and two missiles at Ukraine"
             elif lemma in verbs:
@@ -245,7 +247,7 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 obj = _object(token)
                 if obj is not None and (obj.lemma_.lower() in lex["civilian_objects"] or obj.lower_ in lex["civilian_objects"]):
                     etype = "aid"  # "the army evacuated 400 people by helicopter": a rescue, not a retreat
-            if etype in ("aid",):
+            if etype in ("aid",) and lemma not in lex["troop_support_verbs"]:  # (their aid is the troops)
                 obj = _object(token)
                 if obj is None and lemma in lex["passive_aid_verbs"]:
                     obj = _passive_sent(token)  # "mercenaries have been deployed alongside the army"
@@ -372,7 +374,7 @@ def _trigger_vocabulary() -> frozenset[str]:
     for key in ("verbs", "verbs_needing_place_object", "nouns", "light_nouns"):
         words.update(lex[key])
     for key in ("launch_verbs", "expulsion_verbs", "force_operation_nouns", "fall_verbs", "place_loss_nouns", "war_nouns",
-                "state_adjectives"):
+                "state_adjectives", "troop_support_verbs"):
         words.update(lex[key])
     for key in ("verb_particles", "expulsion_particles"):
         words.update(phrase.split()[0] for phrase in lex[key])
@@ -443,6 +445,10 @@ def _is_expulsion(trigger: Token) -> bool:
 
 def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
+    if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["troop_support_verbs"]:
+        helper = _troop_support(trigger)
+        if helper is not None:
+            return helper
     if trigger.pos_ in ("VERB", "AUX") and _is_expulsion(trigger):
         return _expelled(trigger)
     accused = _accused(trigger)
@@ -564,6 +570,67 @@ def _encircled(trigger: Token) -> Span | None:
     if subject is None or subject.pos_ not in ("NOUN", "PROPN") or not _armed(_phrase(subject)):
         return None
     return _phrase(subject)
+
+
+def _troop_support(verb: Token) -> Span | None:
+    """Whose troops a support verb's help is, when troops do it or are there for it.
+
+    "Dutch jets helped shoot down the drones" (the troops are the subject); "Chad, which keeps
+    2,000 soldiers in Niger to help Niamey" and "troops began to arrive to support the army" (the
+    help is the purpose of troops being there); "500 troops in the north, where they train the
+    army" ("they" in a clause on the troops' place). The owner named in the troops' phrase
+    ("Kenyan troops"), else the subject that has or sends them ("Chad"); None when no troops.
+    """
+    lex = _lex()
+    troops = set(lex["troop_nouns"])
+    if verb.pos_ not in ("VERB", "AUX") or _has_neg(verb):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in troops:
+        return _troop_owner(subject)
+    if subject is not None and subject.lower_ == "they" and verb.dep_ == "relcl":
+        t = verb.head
+        for _ in range(3):  # "troops in eastern Syria, where they support": up from the place to the troops
+            if t.lower_ in troops:
+                return _troop_owner(t)
+            held = next((c for c in t.children if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lower_ in troops), None)
+            if held is not None:
+                return _troop_owner(held)  # "has 600 troops in Mali, where they train": "in Mali" hangs on "has"
+            if t.head.i == t.i:
+                break
+            t = t.head
+        return None
+    if subject is None and verb.dep_ in ("xcomp", "advcl", "acl", "relcl"):
+        head = verb.head
+        if head.lower_ in troops:
+            return _troop_owner(head)  # "2,000 soldiers ... to help Niamey"
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lower_ in troops:
+                return _troop_owner(child)  # "troops began to arrive to support", "keeps soldiers ... to help"
+        if head.dep_ == "xcomp":  # "have started to arrive to help": the subject of the verb above
+            above = head.head
+            for child in above.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in troops:
+                    return _troop_owner(child)
+    return None
+
+
+def _troop_owner(troops: Token) -> Span:
+    """The troops' phrase when it names their side ("Kenyan troops", "troops from the SADC"), else
+    the subject of the clause that has or sends them ("Chad, which keeps 2,000 soldiers")."""
+    phrase = _phrase(troops)
+    doc = troops.doc
+    own = doc[phrase.start:troops.i + 1].text  # "Kenyan troops", not "troops in eastern Syria"
+    origin = [p for p in _pobj_of(troops, {"from"})]  # "troops from the SADC"
+    if lexicon.side_of_text(own) or any(lexicon.side_of_text(_phrase(p).text) for p in origin):
+        return phrase
+    if troops.dep_ in ("nsubj", "nsubjpass"):
+        return phrase
+    clause = troops.head
+    subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in ("which", "who", "that") and clause.dep_ == "relcl":
+        return _phrase(clause.head)  # "Chad, which keeps ...": Chad
+    return _phrase(subject) if subject is not None else phrase
 
 
 def _deployed_in_support(verb: Token) -> bool:
@@ -978,6 +1045,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         modality = _modality(trigger)
         if etype == "aid" and modality in ("hypothetical", "planned") and _promised(trigger):
             modality = "asserted"  # "would continue to provide", "pledged to send": aid promised
+        elif etype == "aid" and modality == "planned" and trigger.lemma_.lower() in lex["troop_support_verbs"]:
+            modality = "asserted"  # "soldiers in Niger to help Niamey": they are there, helping
         elif etype != "aid" and modality == "requested":
             modality = "hypothetical"  # "called for Rwanda to withdraw": asked for, not done
         under = _nominal(trigger) and trigger.dep_ == "pobj" and trigger.head.lower_ == "under" \
