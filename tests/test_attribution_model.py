@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from fogofwar.attribution_model import features as F
 from fogofwar.attribution_model.model import (
-    CRF, AttributionModel, CRFTrainer, _quote_run, char_to_tokens, load_model, roles_to_spans,
+    CRF, AttributionModel, CRFTrainer, _quote_run, char_to_tokens, load_model, roles_to_spans, syntactic_source,
 )
 from fogofwar.attribution_model.train import train_model
 from fogofwar.evaluate.attribution import GoldAttribution, combine, evaluate, read_split
@@ -185,6 +185,76 @@ def test_quoted_content_runs_to_its_closing_mark():
     assert text[content[0]:content[1]].endswith("doubts it.\u201d")
 
 
+def _cue_of(doc, words: str) -> tuple[int, int]:
+    """Token range of the first occurrence of ``words`` in a parsed doc."""
+    n = len(words.split())
+    for i in range(len(doc) - n + 1):
+        if doc[i:i + n].text == words:
+            return i, i + n
+    raise AssertionError(words)
+
+
+@pytest.mark.parametrize("text, cue, source", [
+    ("Smith said on Monday, adding that the bridge was closed.", "adding", "Smith"),  # climbs from a participle
+    ("The mayor wants to criticize the plan.", "criticize", "The mayor"),  # and from an infinitive
+    ("The plan was criticized by the local residents.", "criticized", "the local residents"),  # by-agent
+    ("According to the ministry, the bridge was closed.", "According to", "the ministry"),
+    ("The senator was asked about the wall.", "asked", None),  # passive without agent: no source
+])
+def test_syntactic_source(text, cue, source):
+    from fogofwar.nlp import load_nlp
+
+    doc = load_nlp()(text)
+    span = syntactic_source(F.doc_info(doc), _cue_of(doc, cue))
+    assert (text[span[0]:span[1]] if span else None) == source
+
+
+def test_source_fallback_only_for_likely_cues_without_a_source():
+    """A cue the role tagger gives no source (here: an untrained role tagger) takes its syntactic
+    subject when the cue is at least ``source_fallback`` likely, and only then."""
+    from fogofwar.nlp import load_nlp
+
+    text = "The mayor warned that the bridge was closed."
+    doc = load_nlp()(text)
+    cue = CRF({"labels": ["O", "B", "I"], "transitions": [[0.0] * 3] * 3,
+               "weights": {"bias": {"0": 3.0}, "w=warned": {"1": 7.0}, "w=mayor": {"1": 2.7}}})
+    model = AttributionModel(cue, CRF(None), {"cue_threshold": 0.25, "source_fallback": 0.6})
+
+    def found():
+        return [(text[p.cue[0]:p.cue[1]], text[p.source[0]:p.source[1]] if p.source else None)
+                for p in model.predict(doc)]
+
+    # "warned" (probability about 0.98) takes its subject; "mayor" (about 0.44, a cue all the same) does not
+    assert found() == [("mayor", None), ("warned", "The mayor")]
+    model.meta["source_fallback"] = None  # off (as in models trained before the fallback)
+    assert found() == [("mayor", None), ("warned", None)]
+    model.meta["source_fallback"] = 1.01  # no cue is likely enough
+    assert found() == [("mayor", None), ("warned", None)]
+
+
+def test_source_is_the_segment_nearest_the_cue():
+    """The role tagger may mark two people of the sentence as source: the one next to the cue
+    is the cue's (without a cue, the longest run is taken); a run goes on over a whitespace token."""
+    from fogofwar.nlp import load_nlp
+
+    text = "Senator Jane Jones met Smith, who said the  police union was wrong."
+    doc = load_nlp()(text)
+    info = F.doc_info(doc)
+    jones, smith, said = _cue_of(doc, "Senator Jane Jones"), _cue_of(doc, "Smith"), _cue_of(doc, "said")
+    tags = {t: "O" for t in range(len(doc)) if not doc[t].is_space}
+    tags.update({jones[0]: "BS", jones[0] + 1: "IS", jones[0] + 2: "IS", smith[0]: "BS"})
+    source, _ = roles_to_spans(info, tags, said)
+    assert text[source[0]:source[1]] == "Smith"
+    source, _ = roles_to_spans(info, tags)  # no cue given: the longest
+    assert text[source[0]:source[1]] == "Senator Jane Jones"
+    the = next(t.i for t in doc if t.text == "the")
+    assert doc[the + 1].is_space  # the double space is a token of its own
+    tags = {t: "O" for t in range(len(doc)) if not doc[t].is_space}
+    tags.update({the: "BS", the + 2: "IS", the + 3: "IS"})
+    source, _ = roles_to_spans(info, tags, said)
+    assert text[source[0]:source[1]] == "the  police union"
+
+
 def test_gold_alignment(corpus):
     docs = read_split(corpus[0])
     from fogofwar.nlp import load_nlp
@@ -214,6 +284,7 @@ def test_trained_model_learns_the_conventions(corpus, trained):
 def test_cue_threshold_trades_precision_for_recall(corpus, trained):
     model = AttributionModel.load(trained)
     assert model.meta["cue_threshold"] == 0.25  # the default of train-attribution, kept in the file
+    assert model.meta["source_fallback"] == 0.6
     counts = {}
     for th in (None, 0.05, 0.5, 1.01):
         model.meta["cue_threshold"] = th

@@ -8,10 +8,12 @@ Two linear-chain CRFs (CRFsuite, L-BFGS, elastic-net regularisation) over the sp
   long tail of cues makes the tagger cautious, and recall is what sources need;
 * the role tagger, run once per cue over the cue's sentence (``WINDOW``), labels each
   token as beginning/inside the source, beginning/inside the content, the cue, or
-  outside. The source is the longest source segment; the content is the envelope of
-  all content tokens (PolNeAR contents may be split around the cue, and are scored as
-  envelopes), widened to its quotation marks when it is a quotation that runs over
-  several sentences (``_quote_run``).
+  outside. The source is the source segment nearest the cue (``roles_to_spans``); a
+  cue at least ``source_fallback`` likely (0.6) that gets no source takes its syntactic
+  subject, by-agent or "according to" object (``syntactic_source``); the content is the
+  envelope of all content tokens (PolNeAR contents may be split around the cue, and are
+  scored as envelopes), widened to its quotation marks when it is a quotation that runs
+  over several sentences (``_quote_run``).
 
 Spans come out as character offsets, in PolNeAR's conventions (sources with their
 determiners and titles, contents with "that"), as learned from its train split.
@@ -101,9 +103,11 @@ def _role_sequence(info: F.DocInfo, cue: tuple[int, int]) -> tuple[list[int], li
     return toks, [F.role_features(info, cue, c, t) for t in toks]
 
 
-def _tag_cues(tagger: "CRF", info: F.DocInfo, threshold: float | None = None) -> list[str]:
+def _tag_cues(tagger: "CRF", info: F.DocInfo, threshold: float | None = None,
+              probs: list[float] | None = None) -> list[str]:
     """Cue tags: the CRF's best sequence, or (with a threshold) every token whose marginal
-    probability of being in a cue reaches it, B where B is likelier than I or a cue starts."""
+    probability of being in a cue reaches it, B where B is likelier than I or a cue starts.
+    ``probs``, if given (one slot per token), receives those marginals (thresholded decoding only)."""
     tags = ["O"] * len(info.lower)
     for toks, feats in _cue_sequences(info):
         if threshold is None:
@@ -112,6 +116,8 @@ def _tag_cues(tagger: "CRF", info: F.DocInfo, threshold: float | None = None) ->
             continue
         prev_in = False
         for i, (b, inside) in zip(toks, tagger.in_span(feats)):
+            if probs is not None:
+                probs[i] = b + inside
             if b + inside >= threshold:
                 tags[i] = "B" if (b > inside or not prev_in) else "I"
                 prev_in = True
@@ -125,26 +131,40 @@ def _tag_roles(tagger: "CRF", info: F.DocInfo, cue: tuple[int, int]) -> dict[int
     return {t: ("O" if tag == "CUE" else tag) for t, tag in zip(toks, tagger.tag(feats))}
 
 
-def _segments(tags: dict[int, str], begin: str, inside: str) -> list[tuple[int, int]]:
+def _segments(tags: dict[int, str], begin: str, inside: str, space: Sequence[bool] = ()) -> list[tuple[int, int]]:
+    """Token ranges of the begin/inside runs of ``tags``; a run goes on over whitespace tokens
+    (``space``), which the taggers never see ("The  police union" is one source)."""
     segs: list[list[int]] = []
     last = None
     for t in sorted(tags):
         tag = tags[t]
-        if tag == begin or (tag == inside and (last is None or last != t - 1 or not segs)):
-            segs.append([t, t + 1])
-            last = t
-        elif tag == inside and segs and last == t - 1:
+        if tag not in (begin, inside):
+            continue
+        if tag == inside and segs and last is not None and \
+                all(k < len(space) and space[k] for k in range(last + 1, t)):
             segs[-1][1] = t + 1
-            last = t
+        else:
+            segs.append([t, t + 1])
+        last = t
     return [(s, e) for s, e in segs]
 
 
-def roles_to_spans(info: F.DocInfo, tags: dict[int, str]) -> tuple[Span, Span]:
+def _nearest(segs: list[tuple[int, int]], cue: tuple[int, int]) -> tuple[int, int]:
+    """The segment nearest the cue (then the longer, then the earlier)."""
+    def dist(se: tuple[int, int]) -> int:
+        return se[0] - cue[1] if se[0] >= cue[1] else (cue[0] - se[1] if se[1] <= cue[0] else 0)
+    return min(segs, key=lambda se: (dist(se), se[0] - se[1], se[0]))
+
+
+def roles_to_spans(info: F.DocInfo, tags: dict[int, str], cue: tuple[int, int] | None = None) -> tuple[Span, Span]:
+    """Source and content of one cue from its role tags. Of several source runs the one nearest
+    the cue is taken (the longest when no cue is given): the role tagger sometimes also marks
+    another person of the sentence, and the cue's own source is next to it far more often."""
     doc = info.doc
-    src = _segments(tags, "BS", "IS")
+    src = _segments(tags, "BS", "IS", info.space)
     source = None
     if src:
-        s, e = max(src, key=lambda se: (se[1] - se[0], -se[0]))
+        s, e = _nearest(src, cue) if cue else max(src, key=lambda se: (se[1] - se[0], -se[0]))
         source = tokens_to_chars(doc, s, e)
     content_tokens = [t for t, tag in tags.items() if tag in ("BC", "IC")]
     content = None
@@ -154,6 +174,49 @@ def roles_to_spans(info: F.DocInfo, tags: dict[int, str]) -> tuple[Span, Span]:
             first, last = _quote_run(info, first, last)
         content = tokens_to_chars(doc, first, last + 1)
     return source, content
+
+
+SUBJECTS = ("nsubj", "csubj")
+CLIMB = ("xcomp", "conj", "advcl", "acomp")  # "..., adding that", "wants to criticize", "said and added"
+
+
+def syntactic_source(info: F.DocInfo, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """A source for a cue the role tagger gave none: the object of "according to", or the
+    active subject (or by-agent) of the cue's head or of the verb it hangs on when it is a
+    participle, an infinitive or a conjoined verb ("Smith said Monday, adding that ..." gives
+    "adding" the source "Smith"), as the whole phrase less its outer punctuation. None when
+    the clause is passive without a by-agent (its subject is what was said or asked, not
+    who said it)."""
+    doc = info.doc
+    t = doc[F.cue_head(doc, *cue)]
+    if t.lower_ == "according":  # "according to X": X
+        obj = [x for x in t.subtree if x.dep_ == "pobj"]
+        return _phrase(info, obj[0]) if obj else None
+    for _ in range(3):
+        kids = list(t.children)
+        for k in kids:
+            if k.dep_ in SUBJECTS and not cue[0] <= k.i < cue[1]:
+                return _phrase(info, k)
+            if k.dep_ == "agent":
+                obj = [x for x in k.children if x.dep_ == "pobj"]
+                if obj:
+                    return _phrase(info, obj[0])
+        if any(k.dep_ in ("nsubjpass", "auxpass") for k in kids):
+            return None
+        if t.dep_ not in CLIMB or t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def _phrase(info: F.DocInfo, head) -> tuple[int, int]:
+    """Character span of the phrase a token heads, without punctuation at either end."""
+    s, e = info.left_edge[head.i], info.right_edge[head.i] + 1
+    while e > s + 1 and (info.shape[e - 1].startswith("P") or info.space[e - 1]):
+        e -= 1
+    while s < e - 1 and (info.shape[s].startswith("P") or info.space[s]):
+        s += 1
+    return tokens_to_chars(info.doc, s, e)
 
 
 EXTEND_QUOTES = (True, True)  # (back, forward): let a quoted content run over its sentence to its quotation marks
@@ -389,11 +452,15 @@ class AttributionModel:
 
     def predict(self, doc: Doc) -> list[SpanTriple]:
         info = F.doc_info(doc)
-        tags = _tag_cues(self.cue, info, self.meta.get("cue_threshold"))
+        probs = [0.0] * len(doc)
+        tags = _tag_cues(self.cue, info, self.meta.get("cue_threshold"), probs)
+        fallback = self.meta.get("source_fallback")
         out = []
         for s, e in _cue_ranges(tags):
             roles = _tag_roles(self.role, info, (s, e))
-            source, content = roles_to_spans(info, roles)
+            source, content = roles_to_spans(info, roles, (s, e))
+            if source is None and fallback is not None and max(probs[s:e]) >= fallback:
+                source = syntactic_source(info, (s, e))
             out.append(SpanTriple(source, tokens_to_chars(doc, s, e), content))
         return out
 

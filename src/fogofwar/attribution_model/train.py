@@ -19,13 +19,15 @@ from fogofwar.attribution_model.paths import DEFAULT_MODEL
 # chosen on a held-out eighth of PolNeAR's train split (never on dev)
 ITERATIONS = 80
 CUE_THRESHOLD = 0.25
+SOURCE_FALLBACK = 0.6  # a cue this likely that the role tagger gives no source takes its syntactic subject
 
 if TYPE_CHECKING:
     from fogofwar.attribution_model.model import AttributionModel
 
 
 def train_model(train_dir: Path, iterations: int = ITERATIONS, seed: int = 0, limit: int | None = None,
-                cue_threshold: float | None = CUE_THRESHOLD, log=None) -> "AttributionModel":
+                cue_threshold: float | None = CUE_THRESHOLD, log=None,
+                source_fallback: float | None = SOURCE_FALLBACK) -> "AttributionModel":
     """Parse a split and train a model on its gold attributions."""
     import spacy
 
@@ -47,7 +49,7 @@ def train_model(train_dir: Path, iterations: int = ITERATIONS, seed: int = 0, li
     model = AttributionModel(meta={
         "trained_on": Path(train_dir).name, "documents": len(docs),
         "attributions": sum(len(d.attributions) for d in docs), "iterations": iterations, "seed": seed,
-        "cue_threshold": cue_threshold,
+        "cue_threshold": cue_threshold, "source_fallback": source_fallback,
         "spacy": spacy.__version__, "spacy_model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
     })
     params = {"max_iterations": iterations}
@@ -64,6 +66,10 @@ def train_command(
     cue_threshold: float = typer.Option(
         CUE_THRESHOLD, "--cue-threshold",
         help="A token is a cue when its marginal probability of being one reaches this (0: the best sequence)."),
+    source_fallback: float = typer.Option(
+        SOURCE_FALLBACK, "--source-fallback",
+        help="A cue at least this likely that the role tagger gives no source takes its syntactic subject "
+             "(above 1: never)."),
 ) -> None:
     """Train the attribution tagger (cue, source, content CRFs) and save it."""
     if not (train_dir / "text").is_dir():
@@ -71,7 +77,8 @@ def train_command(
         raise typer.Exit(2)
     started = time.perf_counter()
     model = train_model(train_dir, iterations, seed, limit, cue_threshold or None,
-                        log=lambda m: typer.echo(m, err=True))
+                        log=lambda m: typer.echo(m, err=True),
+                        source_fallback=source_fallback if source_fallback <= 1 else None)
     model.save(output)
     typer.echo(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.0f} s",
                err=True)
