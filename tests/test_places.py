@@ -318,3 +318,16 @@ def test_continents_and_multinational_regions_beat_namesake_towns(nlp, gaz):
     got = _resolve_spans(nlp, gaz, "The Maryland senator returned from a tour of the Middle East on Monday.",
                          ["Middle East"])
     assert got["Middle East"].candidate.kind == "region"
+
+
+def test_borders_personnel_destinations_titles_and_lists(run):
+    """ "the border with X" and "bordering X" are places (not counterparts); troops or instructors
+    sent to X go to a place (weapons sent to a country stay its government's); a title before a name
+    ("Mayor Ana Ruiz") is no place; a town the tagger calls a person, listed with accepted places, is one."""
+    text = ("In Tumaco, Mayor Ana Ruiz said the town sits on the border with Ecuador. "
+            "Chad sent 200 instructors to Niamey, and France pledged to send rockets to Ukraine. "
+            "Flights were cancelled in northern India, including Srinagar, Amritsar and Chandigarh.")
+    mentions = [p.mention for p in run([text], published="2024-06-14").articles[0].places]
+    assert "Ecuador" in mentions and "Niamey" in mentions
+    assert "Ukraine" not in mentions and "Mayor" not in mentions
+    assert {"Srinagar", "Amritsar", "Chandigarh"} <= set(mentions)

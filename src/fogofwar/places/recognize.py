@@ -93,7 +93,13 @@ LOCATIVE_VERBS = {"invade", "enter", "attack", "shell", "strike", "hit", "bomb",
                   "evacuate", "annex", "tour", "raid", "target", "storm", "overrun", "abandon",
                   "regain", "reclaim", "secure", "approach", "bombard", "pound", "rock", "devastate",
                   "blockade", "clear", "lose", "free", "fortify", "patrol", "rule", "govern", "split",
-                  "divide", "partition", "cut", "isolate", "destroy", "damage", "shake", "ravage"}
+                  "divide", "partition", "cut", "isolate", "destroy", "damage", "shake", "ravage",
+                  "border", "neighbour", "neighbor"}
+# People sent somewhere: "sent instructors to Ouagadougou" is a place they go to, unlike
+# "provide rockets to Ukraine", where the country is the recipient.
+PERSONNEL_NOUNS = {"troops", "soldiers", "instructors", "advisers", "advisors", "fighters", "reinforcements",
+                   "personnel", "mercenaries", "peacekeepers", "officers", "forces", "units", "police",
+                   "volunteers", "diplomats", "envoy", "delegation", "observers", "inspectors", "monitors"}
 TRANSFER_VERBS = {"provide", "send", "deliver", "supply", "give", "sell", "ship", "transfer", "pledge",
                   "donate", "grant", "export", "offer", "lend", "promise", "funnel", "channel",
                   "approve", "announce", "allocate", "extend", "commit", "dispatch", "rush"}
@@ -272,13 +278,16 @@ def metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
         if prep == "by" and attach.pos_ in ("VERB", "AUX"):
             return "agent"
         if prep in ("to", "for") and (attach.lemma_.lower() in TRANSFER_VERBS or attach.lemma_.lower() in TRANSFER_NOUNS):
-            return "recipient of a transfer"
+            sent = [c for c in attach.children if c.dep_ in ("dobj", "nsubjpass")]
+            if not (prep == "to" and any(c.lower_ in PERSONNEL_NOUNS for c in sent)):
+                return "recipient of a transfer"  # (troops sent to a place go there)
         if prep == "from" and countryish and attach.lemma_.lower() in TRANSFER_NOUNS:
             return "supplier"
         if prep == "from" and countryish and attach.lemma_.lower() in MESSAGE_NOUNS:
             return "sender of a message"  # "warnings from Washington"
-        if prep in ("with", "against") and countryish and attach.pos_ in ("VERB", "NOUN") and attach.lemma_.lower() not in LOCATIVE_VERBS:
-            return "counterpart"
+        if prep in ("with", "against") and countryish and attach.pos_ in ("VERB", "NOUN") and attach.lemma_.lower() not in LOCATIVE_VERBS \
+                and attach.lower_ not in GEO_PART_NOUNS and attach.lemma_.lower() not in GEO_PART_NOUNS:
+            return "counterpart"  # (not "the border with Venezuela")
     return ""
 
 
@@ -449,13 +458,23 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     # unit phrases the model missed around an existing name: handled by add();
     #    gazetteer-only matches need a cue or another accepted mention of the name
     strong = {m.key for m in mentions if m.label in ENTITY_LABELS or m.cue}
+    person_starts = {e.start for e in ents if e.label_ == "PERSON"}
+    strong_heads = {m.tok_end - 1 for m in mentions if m.label in ENTITY_LABELS or m.cue}
     kept = []
     for m in sorted(mentions, key=lambda m: m.start):
+        if not m.label and m.tok_end in person_starts and m.tok_end - m.tok_start == 1:
+            continue  # a title before a name ("Mayor Jorge Acevedo"), not a place
         if m.label not in ENTITY_LABELS and not m.cue and m.key not in strong:
-            if not _weak_ok(m, doc):
+            if not (_coordinated_with(toks[m.tok_end - 1], strong_heads) or _weak_ok(m, doc)):
                 continue
         kept.append(m)
     return kept
+
+
+def _coordinated_with(head: Token, heads: set[int]) -> bool:
+    """The name is listed with an accepted place ("Srinagar, Amritsar and Chandigarh")."""
+    root = _conj_root(head)
+    return any(t.i in heads for t in [root, *root.conjuncts] if t.i != head.i)
 
 
 def _weak_ok(m: Mention, doc: Doc) -> bool:
