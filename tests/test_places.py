@@ -331,3 +331,11 @@ def test_borders_personnel_destinations_titles_and_lists(run):
     assert "Ecuador" in mentions and "Niamey" in mentions
     assert "Ukraine" not in mentions and "Mayor" not in mentions
     assert {"Srinagar", "Amritsar", "Chandigarh"} <= set(mentions)
+
+
+def test_a_place_name_the_model_tagged_as_a_date_is_a_place(run):
+    """ "a state of emergency in Amhara on Friday": the model may tag "Amhara" DATE; a capitalised
+    gazetteer name that is no word of time, after a locative word, is a place. "in March" is not."""
+    text = "The government declared a state of emergency in Amhara on Friday. Talks resume in March."
+    mentions = [p.mention for p in run([text], published="2024-06-14").articles[0].places]
+    assert "Amhara" in mentions and "March" not in mentions

@@ -55,6 +55,14 @@ ENTITY_LABELS = {"GPE", "LOC", "FAC"}
 BLOCKING_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE",
                    "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
 ALWAYS_BLOCKING = {"NORP", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL", "LANGUAGE"}
+# Words a one-word DATE entity may really be; any other capitalised gazetteer name the model
+# tagged DATE ("a state of emergency in Amhara on Friday") is a place it mislabelled.
+DATE_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+              "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "today", "yesterday", "tomorrow", "tonight", "christmas", "easter", "ramadan", "eid", "passover",
+              "hanukkah", "diwali", "nowruz", "thanksgiving", "halloween", "weekend", "spring", "summer",
+              "autumn", "fall", "winter"}
 
 ADMIN1_WORDS = {"region", "regions", "oblast", "oblasts", "province", "provinces", "governorate",
                 "governorates", "state", "states", "krai", "kray", "prefecture", "wilaya", "territory"}
@@ -172,6 +180,8 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
     for e in doc.ents:
         if e.label_ not in ALWAYS_BLOCKING and e.label_ not in ("PERSON", "ORG"):
             continue  # WORK_OF_ART, EVENT, ...: boundaries too unreliable ("Izyum on")
+        if _mislabelled_date(e, gazetteer):
+            continue
         i, j = _strip(toks, e.start, e.end)
         while j > i + 1 and not _is_cap(toks[j - 1]):
             j -= 1
@@ -182,6 +192,15 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
                 continue
         out.append(e)
     return out
+
+
+def _mislabelled_date(e: Span, gazetteer: Gazetteer) -> bool:
+    """A one-word DATE entity that is a capitalised place name and no word of time ("Amhara")."""
+    if e.label_ != "DATE" or len(e) != 1:
+        return False
+    t = e[0]
+    return t.text[:1].isupper() and t.is_alpha and t.lower_ not in DATE_WORDS and not t.is_sent_start \
+        and gazetteer.has_name(t.text)
 
 
 def _conj_root(tok: Token) -> Token:
@@ -210,6 +229,15 @@ def _settlement_hint(head: Token) -> bool:
     if root.dep_ == "appos" and root.head.lower_ in SETTLEMENT_NOUNS:
         return True
     return root.dep_ in ("compound",) and root.head.lower_ in SETTLEMENT_NOUNS
+
+
+def _surface_locative(toks: Sequence[Token], i: int) -> bool:
+    """The word before is a locative preposition or a verb that takes a place ("in X", "captured X"):
+    a cue that does not trust the parse, for names the model mislabelled."""
+    if i == 0:
+        return False
+    prev = toks[i - 1]
+    return prev.lower_ in LOCATIVE_PREPS or (prev.pos_ in ("VERB", "AUX") and prev.lemma_.lower() in LOCATIVE_VERBS)
 
 
 def _locative_cue(head: Token) -> bool:
@@ -372,12 +400,14 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         m = Mention(start=starts[i], end=ends[end_tok - 1], tok_start=i, tok_end=end_tok,
                     text=span_text(i, end_tok), label=label, name=name, admin_word=admin)
         m.settlement_hint = _settlement_hint(toks[nj - 1])
-        m.cue = bool(admin) or m.settlement_hint or _locative_cue(toks[nj - 1])
+        m.cue = bool(admin) or m.settlement_hint or _locative_cue(toks[nj - 1]) or (
+            j - i == 1 and i in single_entity and _surface_locative(toks, i))
         for k in range(i, end_tok):
             covered[k] = True
         mentions.append(m)
 
     ents = doc.ents
+    single_entity = {e.start for e in ents if len(e) == 1 and e.label_ == "DATE"}  # (see _mislabelled_date)
     def inside_other_name(i: int) -> bool:
         """The tail of a hyphenated name ("Lashkar-e-Taiba") or a mixed-case abbreviation in
         brackets ("the Ministry of Defense (MoD)"): not a place of its own."""
@@ -415,7 +445,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         if covered[i] or blocked[i] or not caps[i] or (tags[i] not in ("NNP", "NNPS") and not (
                 # a sentence-initial name the tagger took for a common noun ("Kharkiv was hit")
                 # (only with a locative cue of its own: "Kharkiv was hit", not "Police said")
-                tags[i] == "NN" and toks[i].is_sent_start and _locative_cue(toks[i]))):
+                tags[i] == "NN" and toks[i].is_sent_start and _locative_cue(toks[i])) and not (
+                # a one-word place name the model tagged DATE and the tagger did not call a
+                # proper noun ("in Amhara on Friday"), after a locative word
+                i in single_entity and not toks[i].is_sent_start and _surface_locative(toks, i))):
             i += 1
             continue
         best = None
