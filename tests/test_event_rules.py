@@ -402,3 +402,21 @@ def test_support_by_states_or_words_is_no_troop_aid(run):
     text = ("Rwanda has denied supporting the rebels. Turkey said it supported the steps taken. "
             "The president said the army would defend the city with the help of its allies.")
     assert _of_type(run, text, "aid") == []
+
+
+def test_theatre_counts_a_named_country_half():
+    """Four mentions of a neighbouring country ("the border with X") and three of a district that
+    the gazetteer places there do not outweigh six places inside the article's own country."""
+    from fogofwar.events import theatre_of
+    from fogofwar.models import Place
+
+    def place(i, name, kind, country):
+        return Place(id=f"p{i}", mention=name, start=i, end=i + 1, sentence=i, geonameid=i, name=name, kind=kind,
+                     lat=0.0, lon=0.0, country=country, admin1=None, confidence=1.0)
+
+    ours = [place(i, f"town{i}", "city", "CO") for i in range(6)]
+    neighbour = [place(10 + i, "Venezuela", "country", "VE") for i in range(4)]
+    district = [place(20 + i, "District", "admin2", "VE") for i in range(3)]
+    assert theatre_of(district + ours + neighbour) != "VE"
+    assert theatre_of(ours + neighbour) == "CO"
+    assert theatre_of([place(1, "Sudan", "country", "SD"), place(2, "Sudan", "country", "SD")]) == "SD"

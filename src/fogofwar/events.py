@@ -1295,16 +1295,25 @@ def _state_institution(actor: Span) -> bool:
 
 
 def theatre_of(places: list[Place]) -> str | None:
-    """The country most of an article's places are in, if one clearly dominates."""
-    countries = Counter(p.country for p in places if p.country)
+    """The country most of an article's places are in, if one clearly dominates.
+
+    A country named as such counts half as much as a place inside one: "the border with
+    Venezuela", named again and again, is a neighbour of the towns the article is about."""
+    countries: Counter = Counter()  # weighted, to compare countries
+    mentions: Counter = Counter()  # plain, for "named at least twice"
+    for p in places:
+        if p.country:
+            countries[p.country] += 0.5 if p.kind == "country" else 1.0
+            mentions[p.country] += 1
     if not countries:
         return None
     (top, n), *rest = countries.most_common()
-    if n >= 2 and (not rest or n >= 2 * rest[0][1]):
+    twice = mentions[top] >= 2
+    if twice and (not rest or n >= 2 * rest[0][1]):
         return top
     first = next(p.country for p in places if p.country)
     # no clear majority: the lede decides between leaders ("in Bamako" ... Burkina Faso later)
-    return top if first == top and n >= 2 and (not rest or n > rest[0][1]) else None
+    return top if first == top and twice and (not rest or n > rest[0][1]) else None
 
 
 def target_side(actor_side: str | None, sides: Counter[str]) -> str | None:
