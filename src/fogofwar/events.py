@@ -619,18 +619,17 @@ def _troop_owner(troops: Token) -> Span:
     """The troops' phrase when it names their side ("Kenyan troops", "troops from the SADC"), else
     the subject of the clause that has or sends them ("Chad, which keeps 2,000 soldiers")."""
     phrase = _phrase(troops)
-    doc = troops.doc
-    own = doc[phrase.start:troops.i + 1].text  # "Kenyan troops", not "troops in eastern Syria"
-    origin = [p for p in _pobj_of(troops, {"from"})]  # "troops from the SADC"
-    if lexicon.side_of_text(own) or any(lexicon.side_of_text(_phrase(p).text) for p in origin):
-        return phrase
-    if troops.dep_ in ("nsubj", "nsubjpass"):
+    own = troops.doc[phrase.start:troops.i + 1].text  # "Kenyan troops", not "troops in eastern Syria"
+    if troops.dep_ in ("nsubj", "nsubjpass") or lexicon.side_of_text(own) or any(
+            lexicon.side_of_text(_phrase(p).text) for p in _pobj_of(troops, {"from"})):  # "troops from the SADC"
         return phrase
     clause = troops.head
     subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-    if subject is not None and subject.lower_ in ("which", "who", "that") and clause.dep_ == "relcl":
-        return _phrase(clause.head)  # "Chad, which keeps ...": Chad
-    return _phrase(subject) if subject is not None else phrase
+    if subject is None:
+        return phrase
+    if subject.lower_ in ("which", "who", "that") and clause.dep_ == "relcl":
+        return _phrase(_relative_antecedent(subject))  # "Chad, which keeps ...": Chad
+    return _phrase(subject)
 
 
 def _deployed_in_support(verb: Token) -> bool:

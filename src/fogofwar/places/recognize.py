@@ -231,6 +231,11 @@ def _settlement_hint(head: Token) -> bool:
     return root.dep_ in ("compound",) and root.head.lower_ in SETTLEMENT_NOUNS
 
 
+def _geo_part(noun: Token) -> bool:
+    """A noun for a part of space ("border", "capital", "northeast"), by its form or its lemma."""
+    return noun.lower_ in GEO_PART_NOUNS or noun.lemma_.lower() in GEO_PART_NOUNS
+
+
 def _surface_locative(toks: Sequence[Token], i: int) -> bool:
     """The word before is a locative preposition or a verb that takes a place ("in X", "captured X"):
     a cue that does not trust the parse, for names the model mislabelled."""
@@ -279,12 +284,12 @@ def metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
     # possessor
     if dep == "poss" or (m.tok_end < len(doc) and doc[m.tok_end].tag_ == "POS"):
         possessed = gov if dep == "poss" else doc[m.tok_end].head
-        if possessed.lower_ in GEO_PART_NOUNS or possessed.lemma_.lower() in GEO_PART_NOUNS:
+        if _geo_part(possessed):
             return ""
         return "possessor of a non-spatial noun"
     # modifier of a noun
     if dep in ("compound", "nmod", "amod") and gov.pos_ in ("NOUN", "PROPN"):
-        if gov_lemma in GEO_PART_NOUNS or gov.lower_ in GEO_PART_NOUNS:
+        if _geo_part(gov):
             return ""
         if countryish or gov_lemma in ACTOR_NOUNS or gov.lower_ in ACTOR_NOUNS:
             return "modifier of a noun"
@@ -314,7 +319,7 @@ def metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
         if prep == "from" and countryish and attach.lemma_.lower() in MESSAGE_NOUNS:
             return "sender of a message"  # "warnings from Washington"
         if prep in ("with", "against") and countryish and attach.pos_ in ("VERB", "NOUN") and attach.lemma_.lower() not in LOCATIVE_VERBS \
-                and attach.lower_ not in GEO_PART_NOUNS and attach.lemma_.lower() not in GEO_PART_NOUNS:
+                and not _geo_part(attach):
             return "counterpart"  # (not "the border with Venezuela")
     return ""
 
@@ -401,13 +406,13 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
                     text=span_text(i, end_tok), label=label, name=name, admin_word=admin)
         m.settlement_hint = _settlement_hint(toks[nj - 1])
         m.cue = bool(admin) or m.settlement_hint or _locative_cue(toks[nj - 1]) or (
-            j - i == 1 and i in single_entity and _surface_locative(toks, i))
+            j - i == 1 and i in one_word_dates and _surface_locative(toks, i))
         for k in range(i, end_tok):
             covered[k] = True
         mentions.append(m)
 
     ents = doc.ents
-    single_entity = {e.start for e in ents if len(e) == 1 and e.label_ == "DATE"}  # (see _mislabelled_date)
+    one_word_dates = {e.start for e in ents if len(e) == 1 and e.label_ == "DATE"}  # (see _mislabelled_date)
     def inside_other_name(i: int) -> bool:
         """The tail of a hyphenated name ("Lashkar-e-Taiba") or a mixed-case abbreviation in
         brackets ("the Ministry of Defense (MoD)"): not a place of its own."""
@@ -448,7 +453,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
                 tags[i] == "NN" and toks[i].is_sent_start and _locative_cue(toks[i])) and not (
                 # a one-word place name the model tagged DATE and the tagger did not call a
                 # proper noun ("in Amhara on Friday"), after a locative word
-                i in single_entity and not toks[i].is_sent_start and _surface_locative(toks, i))):
+                i in one_word_dates and not toks[i].is_sent_start and _surface_locative(toks, i))):
             i += 1
             continue
         best = None
