@@ -29,3 +29,4 @@ def test_tiny_bench_prints_json_with_every_key():
     assert figures["articles"] == 10 and figures["errors"] == 0
     assert figures["fogofwar_aps"] > 0 and figures["spacy_aps"] > 0 and figures["peak_rss_mb"] > 0
     assert figures["ratio"] == round(figures["fogofwar_aps"] / figures["spacy_aps"], 3)
+    assert figures["ratio_numpy_blas"] == round(figures["fogofwar_aps"] / figures["spacy_numpy_blas_aps"], 3)

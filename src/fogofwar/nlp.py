@@ -69,7 +69,37 @@ def load_nlp(model: str | None = None) -> Language:
     if "fogofwar_newline_boundaries" not in nlp.pipe_names:
         nlp.add_pipe("fogofwar_newline_boundaries", before="parser")
     use_fast_attribute_ruler(nlp)
+    use_numpy_blas(nlp)
     return nlp
+
+
+def use_numpy_blas(nlp: Language) -> int:
+    """Run the pipeline's matrix products through numpy's BLAS (OpenBLAS), one thread per process.
+
+    thinc multiplies with blis by default, and blis falls back to its generic
+    reference kernel on CPUs it does not recognise (on the AMD EPYC of docs/benchmarks.md
+    it does, and the products then take a third of spaCy's time). numpy's OpenBLAS
+    picks its kernel for the CPU at run time. Same model, same arithmetic up to
+    rounding: the parses and entities are compared token by token in the tests.
+    BLAS keeps to one thread, because fogofwar parallelises by processes
+    (``--workers``); more threads would only compete with them. Returns the number
+    of model nodes switched.
+    """
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    switched = 0
+    for _name, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            if isinstance(node.ops, NumpyOps) and node.ops.use_blis:
+                node.ops = ops
+                switched += 1
+    return switched
 
 
 def use_fast_attribute_ruler(nlp: Language) -> bool:

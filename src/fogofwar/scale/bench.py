@@ -112,6 +112,8 @@ class BenchResult:
     speedup_all_workers: float
     peak_rss_mb: float
     peak_pss_mb: float
+    spacy_numpy_blas_aps: float  # bare spaCy with fogofwar's BLAS choice (nlp.use_numpy_blas)
+    ratio_numpy_blas: float  # fogofwar against that: what fogofwar's own design saves and spends
     workers: int
     fogofwar_all_workers_aps: float
     fogofwar_wps: float
@@ -141,7 +143,7 @@ def run(n: int = 100, workers: int | None = None, batch_size: int = 16, model: s
     import spacy
 
     from fogofwar.models import ErrorRecord
-    from fogofwar.nlp import load_nlp
+    from fogofwar.nlp import load_nlp, use_numpy_blas
     from fogofwar.pipeline import Pipeline
     from fogofwar.scale.workers import WorkerPool, analyze_stream, pack, resolve_workers, unpack
     from fogofwar.stories import build_packed, story_input
@@ -159,6 +161,11 @@ def run(n: int = 100, workers: int | None = None, batch_size: int = 16, model: s
             bare = spacy.load(model or _package_of(nlp))
             list(bare.pipe(texts[:2]))  # warm
             seconds["spacy"], _ = _timed(lambda: sum(1 for _ in bare.pipe(texts, batch_size=batch_size)))
+            # the same bare pipeline with the matrix products fogofwar uses (numpy's BLAS), so that
+            # the report separates what the BLAS choice saves from what fogofwar's own design saves
+            use_numpy_blas(bare)
+            list(bare.pipe(texts[:2]))
+            seconds["spacy_numpy_blas"], _ = _timed(lambda: sum(1 for _ in bare.pipe(texts, batch_size=batch_size)))
             del bare
 
         pipeline = Pipeline(nlp=nlp, batch_size=batch_size)
@@ -195,10 +202,12 @@ def run(n: int = 100, workers: int | None = None, batch_size: int = 16, model: s
 
     fog, fog_all = rate(n, "fogofwar_1"), rate(n, f"fogofwar_{n_workers}")
     spa = rate(n, "spacy")
+    spa_blas = rate(n, "spacy_numpy_blas")
     return BenchResult(
         articles=n, words=words, fogofwar_aps=fog, spacy_aps=spa, ratio=round(fog / spa, 3) if spa else 0.0,
         speedup_all_workers=round(fog_all / fog, 3) if fog else 0.0, peak_rss_mb=round(memory.peak / 2**20, 1),
         peak_pss_mb=round(memory.peak_pss / 2**20, 1),
+        spacy_numpy_blas_aps=spa_blas, ratio_numpy_blas=round(fog / spa_blas, 3) if spa_blas else 0.0,
         workers=n_workers, fogofwar_all_workers_aps=fog_all, fogofwar_wps=rate(words, "fogofwar_1"),
         spacy_wps=rate(words, "spacy"), fogofwar_all_workers_wps=rate(words, f"fogofwar_{n_workers}"),
         seconds={k: round(v, 3) for k, v in seconds.items()}, errors=errors, stories=stories, model=model_name,

@@ -141,12 +141,16 @@ def bench_command(
         table.add_column(col, justify="right" if col != "run" else "left")
     table.add_row("bare spaCy nlp.pipe", f"{result.spacy_aps:.2f}", f"{result.spacy_wps:.0f}",
                   str(result.seconds.get("spacy", "-")))
+    if result.spacy_numpy_blas_aps:
+        table.add_row("bare spaCy, numpy's BLAS", f"{result.spacy_numpy_blas_aps:.2f}",
+                      f"{result.words / result.seconds['spacy_numpy_blas']:.0f}",
+                      str(result.seconds["spacy_numpy_blas"]))
     table.add_row("fogofwar, 1 worker", f"{result.fogofwar_aps:.2f}", f"{result.fogofwar_wps:.0f}",
                   str(result.seconds["fogofwar_1"]))
     table.add_row(f"fogofwar, {result.workers} workers", f"{result.fogofwar_all_workers_aps:.2f}",
                   f"{result.fogofwar_all_workers_wps:.0f}", str(result.seconds[f"fogofwar_{result.workers}"]))
     Console().print(table)
-    Console().print(f"fogofwar / spaCy: {result.ratio:.2f}x; speed-up 1 -> {result.workers} workers: "
+    Console().print(f"fogofwar / spaCy: {result.ratio:.2f}x (/ spaCy with numpy's BLAS: {result.ratio_numpy_blas:.2f}x); speed-up 1 -> {result.workers} workers: "
                     f"{result.speedup_all_workers:.2f}x; peak memory {result.peak_rss_mb:.0f} MB resident "
                     f"({result.peak_pss_mb:.0f} MB proportional); "
                     f"load average {result.machine['load_average_1m']} on {result.machine['usable_cpus']} cores")
