@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import DEP, IDX, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens._retokenize import set_token_attrs
@@ -68,9 +68,27 @@ def load_nlp(model: str | None = None) -> Language:
         ) from last_error
     if "fogofwar_newline_boundaries" not in nlp.pipe_names:
         nlp.add_pipe("fogofwar_newline_boundaries", before="parser")
-    use_fast_attribute_ruler(nlp)
+    gated = add_parse_gate(nlp)
+    use_fast_attribute_ruler(nlp, after="fogofwar_parse_gate" if gated else "attribute_ruler")
+    if gated and "fogofwar_attribute_ruler" not in nlp.pipe_names:  # the look-up ruler could not be used:
+        nlp.remove_pipe("fogofwar_parse_gate")  # spaCy's ruler needs the parse before it
+        nlp.enable_pipe("parser")
     use_numpy_blas(nlp)
     return nlp
+
+
+def add_parse_gate(nlp: Language) -> bool:
+    """Put the parser behind the gate (ParseGate), after the entity recogniser whose entities it reads.
+
+    The entity recogniser reads only the words, so it may run before the parser; the
+    parser stays in the pipeline, disabled, and the gate calls it.
+    """
+    names = nlp.pipe_names
+    if "parser" not in names or "ner" not in names or "fogofwar_parse_gate" in names:
+        return False
+    nlp.add_pipe("fogofwar_parse_gate", after="ner")
+    nlp.disable_pipe("parser")
+    return True
 
 
 def use_numpy_blas(nlp: Language) -> int:
@@ -102,7 +120,7 @@ def use_numpy_blas(nlp: Language) -> int:
     return switched
 
 
-def use_fast_attribute_ruler(nlp: Language) -> bool:
+def use_fast_attribute_ruler(nlp: Language, after: str = "attribute_ruler") -> bool:
     """Swap spaCy's ``attribute_ruler`` (and the ``lemmatizer`` after it) for the look-up version.
 
     Only when the ruler comes right before the lemmatizer and all its rules are of the
@@ -115,7 +133,7 @@ def use_fast_attribute_ruler(nlp: Language) -> bool:
     at = names.index("attribute_ruler")
     fuse = "lemmatizer" in names and names.index("lemmatizer") == at + 1
     try:
-        nlp.add_pipe("fogofwar_attribute_ruler", after="attribute_ruler", config={"lemmatize": fuse})
+        nlp.add_pipe("fogofwar_attribute_ruler", after=after, config={"lemmatize": fuse})
     except ValueError:  # a rule of a kind the look-up version does not handle
         return False
     nlp.disable_pipe("attribute_ruler")
@@ -363,3 +381,231 @@ class FastAttributeRuler:
 def make_fast_attribute_ruler(nlp: Language, name: str, lemmatize: bool) -> FastAttributeRuler:
     """Built from the pipeline's own ``attribute_ruler`` (and ``lemmatizer``); see ``use_fast_attribute_ruler``."""
     return FastAttributeRuler(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer") if lemmatize else None)
+
+
+# --- the parse gate: the parser only on lines a cheap pass marks as relevant ----------------
+
+_QUOTES = frozenset('"“”„«»')
+_NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
+
+
+class LineRelevance:
+    """The cheap pass: does a line carry anything a stage reads through the parse?
+
+    A line is relevant when it has a quotation mark, a named entity (places, sources and
+    actors are names), a capitalised word the gazetteer knows, or a word whose possible
+    lemmas include a trigger or cue word of the lexicons (data/events.json, data/cues.json).
+    The lemmas are guessed from the lower-case form before the lemmatizer has run (it
+    needs the parse), generously: a wrong guess only costs a parse. A line without any of
+    these yields no place, claim or event in any stage.
+    """
+
+    _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""),
+                 ("s", ""), ("d", ""), ("er", ""), ("ers", ""), ("ion", ""), ("ions", ""), ("ion", "e"), ("ions", "e"))
+
+    def __init__(self, vocabulary: Iterable[str], exceptions: dict[str, set[str]] | None = None,
+                 has_place_name=None):
+        self.vocabulary = frozenset(w.lower() for w in vocabulary)
+        self.exceptions = exceptions or {}
+        self.has_place_name = has_place_name
+        self._known: dict[str, bool] = {}
+        self._places: dict[str, bool] = {}
+
+    def word_matters(self, lower: str) -> bool:
+        hit = self._known.get(lower)
+        if hit is None:
+            if len(self._known) > 200_000:
+                self._known.clear()
+            hit = self._known[lower] = any(lemma in self.vocabulary for lemma in self._lemmas(lower))
+        return hit
+
+    def _lemmas(self, lower: str) -> set[str]:
+        lemmas = {lower, *self.exceptions.get(lower, ())}
+        for old, new in self._SUFFIXES:
+            if lower.endswith(old) and len(lower) > len(old) + 1:
+                stem = lower[: -len(old)]
+                lemmas.add(stem + new)
+                if len(stem) > 2 and stem[-1] == stem[-2]:  # "shelled", "stopped"
+                    lemmas.add(stem[:-1] + new)
+        return lemmas
+
+    def relevant(self, doc: Doc, start: int, end: int, entity_starts: set[int]) -> bool:
+        """Whether tokens ``start:end`` (one line) must be parsed."""
+        for i in range(start, end):
+            if i in entity_starts:
+                return True
+            token = doc[i]
+            text = token.text
+            if text in _QUOTES or self.word_matters(token.lower_):
+                return True
+            if self.has_place_name is not None and text[:1].isupper() and self._place_name(text):
+                return True
+        return False
+
+    def _place_name(self, text: str) -> bool:
+        hit = self._places.get(text)
+        if hit is None:
+            if len(self._places) > 200_000:
+                self._places.clear()
+            hit = self._places[text] = bool(self.has_place_name(text))
+        return hit
+
+
+def relevance_vocabulary() -> set[str]:
+    """The trigger and cue words of the lexicons (every word of their phrases but stop words)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from fogofwar import lexicon
+
+    def phrases(value) -> Iterator[str]:
+        for item in value:  # a list of phrases or of [phrase, type] pairs, or a dict keyed by phrase
+            yield item[0] if isinstance(item, list) else item
+
+    words: set[str] = {"according"}
+    events, cues = lexicon.load("events.json"), lexicon.load("cues.json")
+    for data, keys in (
+        (events, ("verbs", "verbs_needing_place_object", "nouns", "light_nouns", "launch_verbs", "expulsion_verbs",
+                  "force_operation_nouns", "fall_verbs", "place_loss_nouns", "war_nouns", "state_adjectives",
+                  "troop_support_verbs", "deployment_verbs", "support_verbs", "victim_verbs", "repel_verbs",
+                  "rescue_verbs", "civilian_motion_verbs", "intransitive_motion_verbs", "accusation_verbs",
+                  "passive_aid_verbs", "projectiles", "phrases", "verb_particles", "expulsion_particles")),
+        (cues, ("verbs", "nouns", "evidence_verbs", "evidence_nouns", "posting_verbs", "naming_verbs", "citing_cues",
+                "verification_verbs", "document_nouns", "denial_words", "speech_nouns_in_statement")),
+    ):
+        for key in keys:
+            for phrase in phrases(data.get(key, ())):
+                words.update(w for w in phrase.lower().split() if w not in STOP_WORDS)
+    words.update(lexicon.load("irregular_verbs.json")["forms"])
+    return {w for w in words if w and not w.startswith("_")}
+
+
+@Language.factory("fogofwar_parse_gate")
+def make_parse_gate(nlp: Language, name: str) -> ParseGate:
+    return ParseGate(nlp)
+
+
+class ParseGate:
+    """Runs the dependency parser on the relevant lines of a document only.
+
+    The lines are parsed together as one shorter document that carries the full
+    document's token vectors (the parser reads them from ``doc.tensor``), so a parsed
+    line gets the heads and labels it would get in the whole document (tested on every
+    gold text). An irrelevant line is split into sentences by punctuation (spaCy's
+    ``Sentencizer``) and each sentence is a flat tree under its first token, labelled
+    ``dep``. Without ``relevance`` every line is parsed.
+    """
+
+    def __init__(self, nlp: Language, parser_name: str = "parser"):
+        from spacy.pipeline import Sentencizer
+
+        self.parser = nlp.get_pipe(parser_name)
+        self.sentencizer = Sentencizer()
+        self.relevance: LineRelevance | None = None
+        self.tokens = 0
+        self.parsed_tokens = 0
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, batch_size):
+            plans = [self._relevant_tokens(doc) for doc in batch]
+            work = [doc if keep is None else self._subdoc(doc, keep) for doc, keep in zip(batch, plans) if keep != []]
+            parsed = iter(self.parser.pipe(work, batch_size=batch_size))
+            for doc, keep in zip(batch, plans):
+                self.tokens += len(doc)
+                if keep is None:
+                    next(parsed)
+                    self.parsed_tokens += len(doc)
+                    yield doc
+                    continue
+                sub = next(parsed) if keep else None
+                self.parsed_tokens += len(keep)
+                self._merge(doc, keep, sub)
+                yield doc
+
+    def _relevant_tokens(self, doc: Doc) -> list[int] | None:
+        """The tokens of relevant lines, or None when every line is relevant."""
+        if self.relevance is None or not len(doc):
+            return None
+        text = text_of(doc)
+        breaks = [m.start() for m in NEWLINE.finditer(text)]
+        starts = doc.to_array(IDX)
+        bounds = [0, *sorted(set(numpy.searchsorted(starts, breaks, side="right").tolist())), len(doc)]
+        entity_starts = {e.start for e in doc.ents if e.label_ not in _NUMERIC_LABELS}
+        keep: list[int] = []
+        skipped = False
+        for a, b in zip(bounds, bounds[1:]):
+            if a >= b:
+                continue
+            if self.relevance.relevant(doc, a, b, entity_starts):
+                keep.extend(range(a, b))
+            else:
+                skipped = True
+        return keep if skipped else None
+
+    @staticmethod
+    def _subdoc(doc: Doc, keep: list[int]) -> Doc:
+        tokens = [doc[i] for i in keep]
+        sub = Doc(doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
+                  sent_starts=[True if (k == 0 or t.is_sent_start) else None for k, t in enumerate(tokens)])
+        sub.tensor = doc.tensor[keep]
+        return sub
+
+    def _merge(self, doc: Doc, keep: list[int], sub: Doc | None) -> None:
+        """Write the parsed lines' heads and labels, and flat trees for the rest, into the document."""
+        n = len(doc)
+        heads = numpy.arange(n, dtype="int64")
+        labels = [""] * n
+        kept = numpy.zeros(n, dtype=bool)
+        if sub is not None:
+            index = numpy.asarray(keep, dtype="int64")
+            kept[index] = True
+            heads[index] = index[sub.to_array(HEAD).astype("int64") + numpy.arange(len(sub))]
+            for k, token in zip(keep, sub):
+                labels[k] = token.dep_
+        rest = numpy.flatnonzero(~kept).tolist()
+        if rest:
+            loose = [doc[i] for i in rest]
+            plain = Doc(doc.vocab, words=[t.text for t in loose], spaces=[bool(t.whitespace_) for t in loose])
+            sent_starts = self.sentencizer.predict([plain])[0]
+            root = rest[0]
+            for k, i in enumerate(rest):
+                if k == 0 or sent_starts[k] or doc[i].is_sent_start or rest[k - 1] != i - 1:
+                    root = i
+                heads[i] = root
+                labels[i] = "ROOT" if i == root else "dep"
+        strings = doc.vocab.strings
+        array = numpy.zeros((n, 2), dtype="uint64")
+        array[:, 0] = (heads - numpy.arange(n)).astype("uint64")
+        array[:, 1] = [strings.add(label) for label in labels]
+        doc.from_array([HEAD, DEP], array)
+
+
+def line_relevance(nlp: Language, has_place_name=None) -> LineRelevance:
+    """The cheap pass for this pipeline: the lexicons' words, with the lemmatizer's exception
+    table (took -> take) to guess lemmas, and ``has_place_name`` (the gazetteer's), which makes a
+    capitalised word the gazetteer knows relevant even where the entity recogniser saw no entity."""
+    exceptions: dict[str, set[str]] = {}
+    with contextlib.suppress(KeyError, ValueError):
+        for table in nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc").values():
+            for form, lemmas in table.items():
+                exceptions.setdefault(form, set()).update(lemmas)
+    return LineRelevance(relevance_vocabulary(), exceptions, has_place_name)
+
+
+@contextlib.contextmanager
+def parse_gate(nlp: Language, relevance: LineRelevance | None) -> Iterator[bool]:
+    """Inside the block the parser sees only the lines ``relevance`` marks (every line with None);
+    the gate's earlier setting comes back afterwards. Yields False when the pipeline has no gate."""
+    if "fogofwar_parse_gate" not in nlp.pipe_names:
+        yield False
+        return
+    gate = nlp.get_pipe("fogofwar_parse_gate")
+    before, gate.relevance = gate.relevance, relevance
+    try:
+        yield True
+    finally:
+        gate.relevance = before

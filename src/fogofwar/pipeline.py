@@ -24,7 +24,8 @@ from fogofwar import sources as sources_stage
 from fogofwar import stories as stories_stage
 from fogofwar import when
 from fogofwar.models import Article, ArticleResult, ErrorRecord, Result
-from fogofwar.nlp import NEWLINE, cached_sentences, load_nlp, sentence_index, sentences_of, text_of
+from fogofwar.nlp import (NEWLINE, LineRelevance, cached_sentences, line_relevance, load_nlp, sentence_index,
+                          sentences_of, parse_gate, text_of)
 
 
 def _line_index(doc: Doc) -> list[int]:
@@ -130,10 +131,12 @@ def _link(attributions, claims, detected, owner, events) -> None:
 class Pipeline:
     """A loaded pipeline: reuse one for many calls (loading the model takes a second or two)."""
 
-    def __init__(self, nlp: Language | None = None, gazetteer=None, batch_size: int = 16):
+    def __init__(self, nlp: Language | None = None, gazetteer=None, batch_size: int = 16, parse_gate: bool = True):
         self.nlp = nlp or load_nlp()
         self.gazetteer = gazetteer
         self.batch_size = batch_size
+        self.parse_gate = parse_gate  # parse only the lines the cheap pass marks (nlp.ParseGate)
+        self._line_relevance: LineRelevance | None = None
 
     def _gazetteer(self):
         if self.gazetteer is None:
@@ -142,20 +145,29 @@ class Pipeline:
             self.gazetteer = Gazetteer.open().warm()
         return self.gazetteer
 
+    def _relevance(self, gazetteer) -> LineRelevance | None:
+        """The parse gate's cheap pass (made once), or None to parse every line."""
+        if not self.parse_gate:
+            return None
+        if self._line_relevance is None:
+            self._line_relevance = line_relevance(self.nlp, gazetteer.has_name)
+        return self._line_relevance
+
     def run(self, articles: Iterable[Article], on_article: Callable[[], None] | None = None
             ) -> Iterator[ArticleResult | ErrorRecord]:
         """Analyse articles in batches; yields a result or an error record per article, in order."""
         gazetteer = self._gazetteer()
         pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            try:
-                yield analyze_doc(article, doc, gazetteer=gazetteer)
-            except Exception as exc:  # one bad article never stops the batch
-                yield ErrorRecord(file=article.file or article.id, line=article.line,
-                                  reason=f"analysis failed: {type(exc).__name__}: {exc} "
-                                         f"({traceback.extract_tb(exc.__traceback__)[-1].name})")
-            if on_article:
-                on_article()
+        with parse_gate(self.nlp, self._relevance(gazetteer)):  # the model may be shared with other pipelines
+            for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+                try:
+                    yield analyze_doc(article, doc, gazetteer=gazetteer)
+                except Exception as exc:  # one bad article never stops the batch
+                    yield ErrorRecord(file=article.file or article.id, line=article.line,
+                                      reason=f"analysis failed: {type(exc).__name__}: {exc} "
+                                             f"({traceback.extract_tb(exc.__traceback__)[-1].name})")
+                if on_article:
+                    on_article()
 
 
 def _as_articles(items: Sequence[str | Article] | str | Article, published: str | dt.date | None,
