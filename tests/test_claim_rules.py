@@ -277,3 +277,62 @@ def test_a_local_official_speaks_for_the_country_of_his_sentence(run, pipeline):
         with_places, _ = resolve_sources(attributions, theatre="UA", places=places)
     assert [s.side for s in without] == ["UA"]  # the theatre alone
     assert [s.side for s in with_places] == ["RU"]
+
+
+def test_a_title_before_a_name_after_a_closing_quote_describes_it(run):
+    text = "\"Our men have pulled back to the hills,\" a CSP spokesman, Mohamed Ramadane, told AFP from Kidal in Mali."
+    ((phrase, c, src),) = _claims(run, text)
+    assert phrase == "Mohamed Ramadane" and (src.kind, src.side) == ("official", "CSP")
+    assert "spokesman" not in text[c.content_span[0]:c.content_span[1]]
+
+
+def test_according_to_a_title_and_a_name_is_the_name(run):
+    text = "Rebel units reached the airport of Tripoli, according to an LNA spokesman, Ahmed Salem."
+    ((phrase, _, src),) = _claims(run, text)
+    assert phrase == "Ahmed Salem" and (src.kind, src.side) == ("official", "LNA")
+
+
+def test_a_long_title_before_a_name_gives_its_kind_and_side(run):
+    text = ("The leader of the Tigray People's Liberation Front (TPLF), Getachew Reda, told Reuters that his "
+            "forces had left Shire.")
+    ((_, _, src),) = _claims(run, text)
+    assert (src.kind, src.side) == ("military", "TPLF")
+
+
+def test_an_armys_spokesman_is_military_and_a_groups_spokesman_official(run):
+    army = _by_name(_claims(run, "\"The strikes will continue,\" the army's spokesman, Brig Gen Tomas Ruiz, told reporters in Bogota."))
+    assert army["Tomas Ruiz"][1].kind == "military"
+
+
+def test_a_defined_acronym_is_the_body_it_stands_for(run):
+    text = ("The Malian Ministry of Defence (MoD) said troops had entered Kidal and Anefis.\n"
+            "The MoD claimed that no soldiers had been killed in Kidal.")
+    claims = _claims(run, text)
+    assert len(claims) == 2 and claims[0][2].id == claims[1][2].id and claims[1][2].kind == "military"
+    text = ("Fighting near Tripoli killed 12 people, said the interior ministry of the Government of National "
+            "Unity (GNU) in Libya.\nThe GNU said its forces had retaken the airport of Tripoli.")
+    gnu = _by_name(_claims(run, text))["The GNU"][1]
+    assert gnu.kind == "official" and gnu.name == "The GNU"
+
+
+def test_a_given_name_after_an_honorific_is_the_person_named_before(run):
+    text = ("Ethiopia's Prime Minister Abiy Ahmed said the operation in Tigray was over.\n"
+            "Mr Abiy tweeted that federal troops had taken Mekelle in Tigray.")
+    claims = _claims(run, text)
+    assert len({src.id for _, _, src in claims}) == 1 and claims[1][2].kind == "official"
+
+
+@pytest.mark.parametrize(("text", "phrase", "kind", "side"), [
+    ("Saudi state media reported that a drone was shot down over Abha.", "Saudi state media", "media", "SA"),
+    ("The Saudi-led coalition said its jets had struck Sanaa.", "The Saudi-led coalition", "military", "SA"),
+    ("The US Department of Defense said it would send missiles to Kyiv.", "The US Department of Defense", "military", "US"),
+    ("The World Health Organization said a hospital in Khartoum was hit.", "The World Health Organization",
+     "organization", "INT"),
+    ("Humanitarian workers said the shelling of Goma had killed ten people.", "Humanitarian workers", "organization",
+     None),
+    ("State-affiliated Walta Broadcasting reported that troops had taken Shire.", "State-affiliated Walta Broadcasting",
+     "media", None),
+])
+def test_bodies_named_by_their_kind(run, text, phrase, kind, side):
+    ((got, _, src),) = _claims(run, text)
+    assert (got, src.kind, src.side) == (phrase, kind, side)

@@ -151,11 +151,12 @@ def _description(source: Span, content: tuple[int, int] | None = None) -> str:
     start = source.start
     if start >= 2 and doc[start - 1].text == "," and (head.ent_type_ == "PERSON" or head.pos_ == "PROPN"):
         j = start - 2
-        while j >= 0 and j > start - 12 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start:
+        while j >= 0 and j > start - 16 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start \
+                and not (doc[j].lower_ == "to" and j > 0 and doc[j - 1].lower_ == "according"):
             j -= 1
         title = doc[j + 1: start - 1]
         inside = content is not None and content[0] < title.end_char and title.start_char < content[1]
-        bounded = j < 0 or doc[j].text in (",", '"', "“", "”", ".", ";") or doc[j].is_sent_start
+        bounded = j < 0 or doc[j].text in (",", '"', "“", "”", ".", ";", "to") or doc[j].is_sent_start
         if not inside and bounded and not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \
                 and any(t.pos_ in ("NOUN", "PROPN") for t in title):  # a title, not the reported clause
             parts.append(title.text)
@@ -323,8 +324,11 @@ def _stolen_subject(verb: Token, subject: Token) -> Token:
         if child.dep_ == "appos" and subject.i < child.i < verb.i and any(
                 t.text in QUOTE_CHARS for t in doc[subject.i + 1: child.left_edge.i]):
             return child
-    if not any(c.dep_ == "ccomp" and c.i < subject.i for c in verb.children):
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i < subject.i]
+    if not clauses:
         return subject
+    if any(t.text in QUOTE_CHARS for t in doc[clauses[-1].i: subject.left_edge.i]):
+        return subject  # '"We have pulled back," a CSP spokesman, X, told AFP': the quotation ended before it
     for child in subject.children:
         if child.dep_ == "appos" and child.i > subject.i and child.i < verb.i \
                 and any(t.text == "," for t in subject.doc[subject.i + 1: child.left_edge.i]):
@@ -469,7 +473,7 @@ def find_attributions(doc: Doc, sentences: list[Sentence], sentence_of: list[int
                 content = _clause_without(sent, pp_start, pp_end)
                 anchor = token.head if token.head.i != token.i else sent.root
                 for head in _conjuncts(pobj):
-                    phrase = source_phrase(head)
+                    phrase = source_phrase(_named_apposition(head))  # "according to an LNA spokesman, X"
                     if phrase is None:
                         continue
                     found.append(Attribution(

@@ -105,6 +105,8 @@ def _span_kind(span: Span, description: str = "") -> str:
             kind = kind_of(first, (len(first) - len(last), len(first)))
             if kind == "official" and last.lower() in LEADER_ROLES:
                 kind = _body_kind(first, leader=True) or kind  # "The Jaish-e-Mohammed leader, Masood Azhar"
+            elif kind == "official" and last.lower() in ROLE_WORDS:
+                kind = _body_kind(first) or kind  # "the military's spokesman, X"; a group's spokesman stays official
             if kind != "other":
                 return kind
         kind = kind_of(span.text + " " + description)
@@ -249,6 +251,7 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
     last_by_head: dict[str, int] = {}
     by_key: dict[str, int] = {}
     by_surname: dict[str, int] = {}
+    by_name_word: dict[str, int] = {}  # every word of a named person's name
 
     for a in attributions:
         span = a.source
@@ -269,12 +272,19 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
         elif person:
             surname = person.split()[-1].lower()
             index = by_surname.get(surname)
+            if index is None and len(_bare_name(person)) == 1:
+                index = by_name_word.get(surname)  # "Mr Abiy" after "Abiy Ahmed": a given name used alone
             if index is not None and not _same_person(person, sources[index].person):
                 index = None  # "Abdullahi Nur" and "Abdulkadir Mohamed Nur" are two people
         elif len(span) == 1 and span.root.pos_ == "PROPN" and span.root.lower_ in by_surname:
             index = by_surname[span.root.lower_]  # "Volker" after "Kurt Volker"
         elif key in by_key:
             index = by_key[key]
+        expansion = _acronyms(span.doc).get(key) if len(key.split()) == 1 else None
+        if index is None and expansion:  # "The MoD" after "the Russian Ministry of Defense (MoD)"
+            named = {expansion.lower(), f"{expansion.lower()} ({key})"}
+            index = next((k for k, seen in enumerate(texts) if _without_article(seen[0]) in named), None)
+            # the body itself, not "the health ministry of the GNA"
         if index is None:
             kind = _span_kind(span, a.description)
             side = lexicon.side_of_text(_without_location(span, kind)) or (
@@ -296,6 +306,10 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
             ))
             texts.append([span.text, a.description])
             index = len(sources) - 1
+            if expansion and (kind == "other" or side is None):
+                kind = _span_kind(span, expansion) if kind == "other" else kind
+                sources[index].kind = kind
+                side = sources[index].side = side or lexicon.side_of_text(expansion)
             if side is None and kind == "official" and _is_local(span.text + " " + a.description):
                 side = _country_of_sentence(span, places)  # "In Russia's Belgorod region, ..., regional governor X said"
                 sources[index].side = side
@@ -319,6 +333,8 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
         by_key.setdefault(key, index)
         if person:
             by_surname.setdefault(person.split()[-1].lower(), index)
+            for word in _bare_name(person):
+                by_name_word.setdefault(word, index)
         ids.append(src.id)
     theatre = theatre or _state_of_sources(sources)
     if theatre:
@@ -326,6 +342,39 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
             if src.side is None and _for_the_state(src, " ".join(seen)):
                 src.side = theatre  # kinds are final only now ("Syrskyi, who was appointed commander-in-chief")
     return sources, ids
+
+
+def _without_article(text: str) -> str:
+    low = text.lower().strip(" ,")
+    for article in ("the ", "a ", "an "):
+        low = low.removeprefix(article)
+    return low
+
+
+def _acronyms(doc) -> dict[str, str]:
+    """Acronyms the article defines, lower-cased, with the capitalised name before them
+    ("the Russian Ministry of Defense (MoD)" -> {"mod": "Russian Ministry of Defense"})."""
+    found = doc.user_data.get("fogofwar_acronyms")
+    if found is not None:
+        return found
+    found = {}
+    for t in doc:
+        if t.text != "(" or t.i + 2 >= len(doc) or doc[t.i + 2].text != ")":
+            continue
+        acronym = doc[t.i + 1].text
+        if not (acronym[:1].isupper() and sum(c.isupper() for c in acronym) >= 2 and acronym.isalpha()):
+            continue
+        start = t.i
+        while start > 0 and t.i - start < 10 and (
+                doc[start - 1].text[:1].isupper() or doc[start - 1].lower_ in ("of", "for", "the", "and", "to")) \
+                and not doc[start - 1].is_sent_start:
+            start -= 1
+        while start < t.i and not doc[start].text[:1].isupper():
+            start += 1  # the name starts with a capital ("the", "of" only inside it)
+        if start < t.i:
+            found.setdefault(acronym.lower(), doc[start:t.i].text)
+    doc.user_data["fogofwar_acronyms"] = found
+    return found
 
 
 def _is_local(text: str) -> bool:
@@ -490,12 +539,20 @@ def _generic_group(span: Span) -> bool:
     # "The White Helmets rescue group" names itself; "the Iran-backed group" does not
 
 
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sheikh", "mullah"}
+
+
+def _bare_name(name: str) -> list[str]:
+    """A name's words, lower-cased, without an honorific ("Mr Abiy" -> ["abiy"])."""
+    return [w for w in name.lower().split() if w not in HONORIFICS]
+
+
 def _same_person(name: str, known: str | None) -> bool:
-    """Two names of one person: one is the surname alone, or their first names agree."""
+    """Two names of one person: one is a single name ("Volker", "Mr Abiy"), or their first names agree."""
     if not known:
         return True
-    a, b = name.lower().split(), known.lower().split()
-    return len(a) == 1 or len(b) == 1 or a[0] == b[0]
+    a, b = _bare_name(name), _bare_name(known)
+    return len(a) <= 1 or len(b) <= 1 or a[0] == b[0]
 
 
 def _speaks_for_state(source: Source, span: Span | str, description: str = "") -> bool:
@@ -541,6 +598,7 @@ def _is_role(token) -> bool:
 
 
 LEADER_ROLES = {"leader", "chief", "commander", "head"}
+ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson"}
 
 
 def _body_kind(text: str, leader: bool = False) -> str | None:
