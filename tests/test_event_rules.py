@@ -353,3 +353,24 @@ def test_theatre_counts_a_named_country_half():
     assert theatre_of(district + ours + neighbour) != "VE"
     assert theatre_of(ours + neighbour) == "CO"
     assert theatre_of([place(1, "Sudan", "country", "SD"), place(2, "Sudan", "country", "SD")]) == "SD"
+
+
+# --------------------------------------------------------------------------- sides this session
+
+def test_the_object_of_a_control_verb_owns_the_pronoun(run):
+    ((e, _),) = _of_type(run, "The UN envoy urged the Houthis to halt their advance on Marib.", "advance")
+    assert e.actor_side == "HOUTHIS"  # not the UN, the subject
+
+
+def test_state_forces_surrounded_without_an_agent_are_encircled_by_the_other_side(run):
+    text = ("Taliban fighters attacked Kunduz on Monday.\n"
+            "A group of police officers had been surrounded near the governor's compound in Kunduz for two days.")
+    ((e, place),) = _of_type(run, text, "encirclement")
+    assert (e.actor_side, place) == ("TALIBAN", "Kunduz")
+
+
+def test_casualties_of_an_attack_named_later_in_the_sentence_are_its_sides(run):
+    text = ("Rebels of the CSP attacked Anefis in Mali on Monday.\n"
+            "Five soldiers had been killed in a rebel ambush near Anefis.")
+    casualties = [e for e, _ in _of_type(run, text, "casualties")]
+    assert casualties and all(e.actor_side == "CSP" for e in casualties)

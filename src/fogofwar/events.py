@@ -805,7 +805,15 @@ def _state_forces() -> frozenset[str]:
 
 
 def _antecedent_side(actor: Span) -> str | None:
-    """Side of a pronoun ("his forces", "it"): the nearest earlier subject in the sentence that names one."""
+    """Side of a pronoun ("his forces", "it"): the nearest earlier subject in the sentence that names one.
+
+    In a clause a verb controls by its object ("called on the Houthis to halt their advance",
+    "urged the rebels to end their offensive"), the object is the antecedent."""
+    controller = _controlling_object(actor)
+    if controller is not None:
+        side = lexicon.side_of_text(_phrase(controller).text)
+        if side:
+            return side
     sent = actor.sent
     for token in reversed(list(sent.doc[sent.start: actor.start])):
         if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
@@ -822,6 +830,27 @@ def _antecedent_side(actor: Span) -> str | None:
                 side = _side_of_actor(phrase) or side  # "The Iran-backed group said its fighters ..."
             if side:
                 return side
+    return None
+
+
+def _controlling_object(actor: Span) -> Token | None:
+    """The object of the verb that controls the infinitive clause the actor stands in, if it comes
+    before the actor ("called on X to halt their advance": X; "urged X to withdraw its troops": X)."""
+    token = actor.root
+    while token.dep_ not in ("xcomp", "ROOT") and token.head.i != token.i:
+        token = token.head
+    if token.dep_ != "xcomp" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return None
+    matrix = token.head
+    for child in matrix.children:
+        if child.i >= actor.start:
+            continue
+        if child.dep_ == "dobj":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("on", "upon"):
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
     return None
 
 
@@ -1238,6 +1267,11 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
                 by_actor.setdefault(d.actor.root.i, d.actor_side)
         elif d.type in last and not _names_someone(d.actor):
             d.actor_side = last[d.type]
+    for d in detected:  # "five soldiers were killed in a rebel ambush": the ambush's side, now known
+        if not d.actor_side and d.type == "casualties" and not d.victim_side:
+            attack = next((o for o in by_sentence[d.sentence] if o.type == "attack" and o.actor_side), None)
+            if attack is not None:
+                d.actor_side = attack.actor_side
 
 
 def _generic_armed(actor: Span) -> bool:
@@ -1286,6 +1320,9 @@ def _state_institution(actor: Span) -> bool:
     words = {t.lemma_.lower() for t in actor} | {t.lower_ for t in actor}
     lex = _lex()
     heads = lex["state_institution_heads"]
+    of = _pobj_of(actor.root, {"of"}) if actor.root.pos_ in ("NOUN", "NUM") else []
+    if of and actor.root.lemma_.lower() not in lex["armed_actor_heads"]:
+        actor = _phrase(of[0])  # "a group of police officers", "dozens of soldiers"
     root = actor.root.lemma_.lower()
     return root in heads or actor.root.lower_ in heads or (
         bool(words & {"government", "federal", "national", "state", "security"}) and root in lex["armed_actor_heads"]) or (
