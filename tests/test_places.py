@@ -339,3 +339,16 @@ def test_a_place_name_the_model_tagged_as_a_date_is_a_place(run):
     text = "The government declared a state of emergency in Amhara on Friday. Talks resume in March."
     mentions = [p.mention for p in run([text], published="2024-06-14").articles[0].places]
     assert "Amhara" in mentions and "March" not in mentions
+
+
+@pytest.mark.parametrize(("text", "not_a_place", "place"), [
+    # a people's name is no place, even where a village has that name
+    ("The alliance of mainly Tuareg armed groups said its fighters had left Kidal.", "Tuareg", "Kidal"),
+    # "X-General" is a title
+    ("UN Secretary-General Antonio Guterres said he was leaving Tripoli.", "Secretary", "Tripoli"),
+    # a quoted title-case name after a naming verb is an operation's name
+    ("The army launched a counter-offensive dubbed \"Volcano of Anger\" near Tripoli.", "Volcano", "Tripoli"),
+])
+def test_peoples_titles_and_operation_names_are_no_places(run, text, not_a_place, place):
+    mentions = [p.mention for p in run([text], published="2024-06-14").articles[0].places]
+    assert place in mentions and not any(not_a_place in m for m in mentions)

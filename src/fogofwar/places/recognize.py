@@ -40,7 +40,10 @@ Nationality adjectives and demonyms ("Ukrainian", "Russians") are never places.
 from __future__ import annotations
 
 import bisect
+import functools
+import json
 from collections.abc import Sequence
+from importlib import resources
 from dataclasses import dataclass, field
 
 from spacy.attrs import IDX, LENGTH
@@ -165,6 +168,33 @@ def _strip(doc: Doc | Sequence[Token], i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
+@functools.lru_cache(maxsize=1)
+def peoples() -> frozenset[str]:
+    """Normalised names of peoples and ethnic groups (data/places/peoples.json): never places."""
+    path = resources.files("fogofwar").joinpath("data", "places", "peoples.json")
+    return frozenset(normalize(p) for p in json.loads(path.read_text(encoding="utf-8"))["peoples"])
+
+
+NAMING_VERBS = {"dubbed", "codenamed", "code-named", "nicknamed", "named", "titled"}
+QUOTES = {'"', "“", "”", "«", "»"}
+
+
+def _quoted_names(doc: Doc, toks: list[Token]) -> list[Span]:
+    """A quoted title-case name after a naming verb ("a counter-offensive dubbed \"Volcano of
+    Anger\"", "an operation codenamed \"Iron Wall\""): an operation's or a group's name."""
+    out = []
+    for k, t in enumerate(toks[:-2]):
+        if t.lower_ not in NAMING_VERBS or toks[k + 1].text not in QUOTES:
+            continue
+        end = next((j for j in range(k + 2, min(k + 12, len(toks))) if toks[j].text in QUOTES), None)
+        if end is None or end == k + 2:
+            continue
+        inside = toks[k + 2:end]
+        if all(w.text[:1].isupper() or w.lower_ in CONNECTORS or w.is_stop for w in inside):
+            out.append(doc[k + 2:end])
+    return out
+
+
 def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = None) -> list[Span]:
     """Entities whose tokens the phrase matcher must not use.
 
@@ -188,10 +218,11 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
             words = doc[i:j]
             if (all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in words)
-                    and normalize(words.text) not in demonyms and gazetteer.has_name(words.text)):
+                    and normalize(words.text) not in demonyms and normalize(words.text) not in peoples()
+                    and gazetteer.has_name(words.text)):
                 continue
         out.append(e)
-    return out
+    return out + _quoted_names(doc, toks)
 
 
 def _mislabelled_date(e: Span, gazetteer: Gazetteer) -> bool:
@@ -396,8 +427,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
             nj = j  # "the United States", "the Gambia": the last word is part of the name, not a unit word
         name = span_text(ni, nj)
         norm = normalize(name)
-        if not norm or norm in demonyms or norm in DIRECTIONS or not _is_cap(toks[ni]):
+        if not norm or norm in demonyms or norm in DIRECTIONS or norm in peoples() or not _is_cap(toks[ni]):
             return
+        if nj < n - 2 and words[nj] == "-" and not toks[nj - 1].whitespace_ and words[nj + 1].lower() == "general":
+            return  # "Secretary-General", "Governor-General": a title
         admin, extend = _admin_hint(toks, nj, toks[nj - 1])
         end_tok = nj + 1 if extend and nj == j else j
         if nj < j:  # the entity already had the unit word
