@@ -374,3 +374,13 @@ def test_casualties_of_an_attack_named_later_in_the_sentence_are_its_sides(run):
             "Five soldiers had been killed in a rebel ambush near Anefis.")
     casualties = [e for e, _ in _of_type(run, text, "casualties")]
     assert casualties and all(e.actor_side == "CSP" for e in casualties)
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Rebels routed the army in Kidal in May.", "attack"),
+    ("The militants blew up the Grand Mosque in Mosul last month.", "attack"),
+    ("Its fighters were still battling Iraqi forces near Mosul.", "attack"),
+    ("Militants launched a counterattack in the Old City of Mosul on Sunday.", "attack"),
+])
+def test_more_attack_words(run, text, etype):
+    assert _of_type(run, text, etype)

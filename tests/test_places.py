@@ -352,3 +352,16 @@ def test_a_place_name_the_model_tagged_as_a_date_is_a_place(run):
 def test_peoples_titles_and_operation_names_are_no_places(run, text, not_a_place, place):
     mentions = [p.mention for p in run([text], published="2024-06-14").articles[0].places]
     assert place in mentions and not any(not_a_place in m for m in mentions)
+
+
+def test_a_feature_without_a_point_and_a_generic_district_lie_in_the_town_named_near_them(run):
+    """ "the Grand al-Nuri Mosque in Mosul", "the Old City" after Mosul: Mosul's point (not Jerusalem's
+    Old City); with no town named near, a feature keeps no point."""
+    text = ("The militants blew up the Grand al-Nuri Mosque in Mosul late last month.\n"
+            "Militants launched a counterattack in the Old City on Sunday.")
+    places = {p.mention: p for p in run([text], published="2017-07-10").articles[0].places}
+    mosul = places["Mosul"]
+    for name in ("Grand al-Nuri Mosque", "Old City"):
+        assert (places[name].lat, places[name].lon, places[name].country) == (mosul.lat, mosul.lon, "IQ")
+    alone = run(["Talks were held at the Grand Hall of Unity."], published="2017-07-10").articles[0].places
+    assert all(p.lat is None for p in alone if p.kind == "feature")

@@ -62,7 +62,35 @@ def extract_places(doc: Doc, gazetteer: Gazetteer | None = None,
     sentences = sentences if sentences is not None else sentences_of(doc)
     mentions = analyse(doc, gazetteer)
     resolutions = resolve_mentions(mentions, gazetteer, doc)
-    return to_places(mentions, resolutions, _sentence_of_tokens(doc, sentences), doc)
+    return anchor_local_places(to_places(mentions, resolutions, _sentence_of_tokens(doc, sentences), doc))
+
+
+# A district any old town has: the article's town's, not the best-known one (Jerusalem's).
+GENERIC_DISTRICTS = {"old city", "the old city", "old town", "city centre", "city center", "downtown", "medina",
+                     "old quarter", "historic centre", "historic center"}
+
+
+def anchor_local_places(places: list[Place]) -> list[Place]:
+    """A feature the gazetteer has no point for (a mosque, an airport, a base) or a generic district
+    ("the Old City") is in the town the text names nearest to it: in its sentence or the three
+    before, else the next sentence. Such a place keeps its mention and takes the town's point and
+    country, with a lower confidence; without such a town it is left as it is."""
+    towns = [p for p in places if p.kind in ("city", "village") and p.lat is not None
+             and normalize(p.mention) not in GENERIC_DISTRICTS]
+    for place in places:
+        generic = normalize(place.mention) in GENERIC_DISTRICTS
+        if not generic and not (place.lat is None and place.kind in ("feature", "region")):
+            continue
+        before = [t for t in towns if place.sentence - 3 <= t.sentence <= place.sentence and t.start < place.start]
+        after = [t for t in towns if place.sentence <= t.sentence <= place.sentence + 1 and t.start > place.end]
+        host = before[-1] if before else (after[0] if after else None)
+        if host is None:
+            continue
+        place.lat, place.lon, place.country, place.admin1 = host.lat, host.lon, host.country, host.admin1
+        place.geonameid, place.name = None, place.mention
+        place.kind = "region" if generic else "feature"
+        place.confidence = min(place.confidence, 0.5)
+    return places
 
 
 def resolve_text(text: str, gazetteer: Gazetteer | None = None) -> list[Place]:
