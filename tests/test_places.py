@@ -365,3 +365,10 @@ def test_a_feature_without_a_point_and_a_generic_district_lie_in_the_town_named_
         assert (places[name].lat, places[name].lon, places[name].country) == (mosul.lat, mosul.lon, "IQ")
     alone = run(["Talks were held at the Grand Hall of Unity."], published="2017-07-10").articles[0].places
     assert all(p.lat is None for p in alone if p.kind == "feature")
+
+
+def test_a_town_before_airport_is_a_place(run):
+    """ "a drone attack on Abha airport": the model calls "Abha" a person; the airport is the town's."""
+    article = run(["A Houthi drone attack on Abha airport set a plane on fire."], published="2021-02-17").articles[0]
+    assert [(p.mention, p.country) for p in article.places] == [("Abha", "SA")]
+    assert [e.type for e in article.events if e.place == article.places[0].id] == ["attack"]

@@ -81,9 +81,11 @@ def anchor_local_places(places: list[Place]) -> list[Place]:
         generic = normalize(place.mention) in GENERIC_DISTRICTS
         if not generic and not (place.lat is None and place.kind in ("feature", "region")):
             continue
+        named = [t for t in towns if not generic and f" {normalize(t.mention)} " in f" {normalize(place.mention)} "]
         before = [t for t in towns if place.sentence - 3 <= t.sentence <= place.sentence and t.start < place.start]
         after = [t for t in towns if place.sentence <= t.sentence <= place.sentence + 1 and t.start > place.end]
-        host = before[-1] if before else (after[0] if after else None)
+        host = named[0] if named else before[-1] if before else (after[0] if after else None)
+        # ("Tripoli International Airport": Tripoli, named anywhere in the article)
         if host is None:
             continue
         place.lat, place.lon, place.country, place.admin1 = host.lat, host.lon, host.country, host.admin1

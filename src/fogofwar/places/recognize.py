@@ -74,6 +74,7 @@ ADMIN2_WORDS = {"district", "districts", "raion", "rayon", "raions", "county", "
 ADMIN_WORDS = ADMIN1_WORDS | ADMIN2_WORDS
 SETTLEMENT_NOUNS = {"city", "cities", "town", "towns", "village", "villages", "settlement", "settlements",
                     "capital", "hamlet", "suburb", "port", "hub"}
+SITE_NOUNS = {"airport", "airbase", "airfield", "harbour", "harbor"}  # "Abha airport": the town's
 CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "at", "az", "ed", "en", "es", "ez", "de", "del",
               "la", "le", "les", "da", "do", "dos", "das", "di", "bin", "ibn", "bani", "beni", "abu",
               "umm", "ben", "of", "upon", "on", "sur", "am", "im", "-", "'", "’"}
@@ -259,7 +260,7 @@ def _settlement_hint(head: Token) -> bool:
         return True
     if root.dep_ == "appos" and root.head.lower_ in SETTLEMENT_NOUNS:
         return True
-    return root.dep_ in ("compound",) and root.head.lower_ in SETTLEMENT_NOUNS
+    return root.dep_ in ("compound",) and (root.head.lower_ in SETTLEMENT_NOUNS or root.head.lower_ in SITE_NOUNS)
 
 
 def _geo_part(noun: Token) -> bool:
