@@ -384,3 +384,12 @@ def test_casualties_of_an_attack_named_later_in_the_sentence_are_its_sides(run):
 ])
 def test_more_attack_words(run, text, etype):
     assert _of_type(run, text, etype)
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Federal troops captured 200 TPLF fighters near Mekelle.", "casualties"),
+    ("Federal troops had captured hundreds of TPLF fighters in the Mekelle area.", "casualties"),
+    ("Russian forces captured the village of Robotyne.", "capture"),
+])
+def test_capturing_people_is_taking_prisoners(run, text, etype):
+    assert [e.type for e, _ in _events(run, text)] == [etype]

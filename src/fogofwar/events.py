@@ -240,9 +240,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 elif obj is None and any(c.dep_ == "nsubjpass" and (c.lower_ in casualty_objects or c.lemma_.lower()
                                          in casualty_objects) for c in token.children):
                     etype = "casualties"  # "denied that any senior officers had been captured": prisoners
-                elif obj is not None and (obj.lower_ in casualty_objects or obj.lemma_.lower() in casualty_objects) \
-                        and not _is_place_like(obj, place_tokens):
-                    etype = "casualties"
+                elif obj is not None and obj.i not in place_tokens and any(
+                        t.lower_ in casualty_objects or t.lemma_.lower() in casualty_objects
+                        for t in [obj, *(_pobj_of(obj, {"of"}) if obj.pos_ in ("NOUN", "NUM") else [])]):
+                    etype = "casualties"  # "captured 200 fighters near X", "captured hundreds of fighters": prisoners
             if etype == "withdrawal" and lemma in lex["rescue_verbs"]:
                 obj = _object(token)
                 if obj is not None and (obj.lemma_.lower() in lex["civilian_objects"] or obj.lower_ in lex["civilian_objects"]):
