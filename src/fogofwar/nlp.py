@@ -410,6 +410,7 @@ class LineRelevance:
         self.has_place_name = has_place_name
         self._known: dict[str, bool] = {}
         self._places: dict[str, bool] = {}
+        self._by_orth: dict[int, bool] = {}
 
     def word_matters(self, lower: str) -> bool:
         hit = self._known.get(lower)
@@ -431,16 +432,25 @@ class LineRelevance:
 
     def relevant(self, doc: Doc, start: int, end: int, entity_starts: set[int]) -> bool:
         """Whether tokens ``start:end`` (one line) must be parsed."""
-        for i in range(start, end):
-            if i in entity_starts:
-                return True
-            token = doc[i]
-            text = token.text
-            if text in _QUOTES or self.word_matters(token.lower_):
-                return True
-            if self.has_place_name is not None and text[:1].isupper() and self._place_name(text):
-                return True
-        return False
+        return any(self.marks(doc, entity_starts)[start:end])
+
+    def marks(self, doc: Doc, entity_starts: set[int]) -> list[bool]:
+        """Per token, whether it makes its line relevant: read from the token arrays, each distinct
+        word form judged once (no Token objects are made)."""
+        strings = doc.vocab.strings
+        orths = doc.to_array(ORTH).tolist()
+        out = []
+        for i, orth in enumerate(orths):
+            hit = self._by_orth.get(orth)
+            if hit is None:
+                if len(self._by_orth) > 200_000:
+                    self._by_orth.clear()
+                text = strings[orth]
+                hit = text in _QUOTES or self.word_matters(text.lower()) or (
+                    self.has_place_name is not None and text[:1].isupper() and self._place_name(text))
+                self._by_orth[orth] = hit
+            out.append(hit or i in entity_starts)
+        return out
 
     def _place_name(self, text: str) -> bool:
         hit = self._places.get(text)
@@ -537,10 +547,11 @@ class ParseGate:
         entity_starts = {e.start for e in doc.ents if e.label_ not in _NUMERIC_LABELS}
         keep: list[int] = []
         skipped = False
+        marks = self.relevance.marks(doc, entity_starts)
         for a, b in zip(bounds, bounds[1:]):
             if a >= b:
                 continue
-            if self.relevance.relevant(doc, a, b, entity_starts):
+            if any(marks[a:b]):
                 keep.extend(range(a, b))
             else:
                 skipped = True
