@@ -336,3 +336,22 @@ def test_a_given_name_after_an_honorific_is_the_person_named_before(run):
 def test_bodies_named_by_their_kind(run, text, phrase, kind, side):
     ((got, _, src),) = _claims(run, text)
     assert (got, src.kind, src.side) == (phrase, kind, side)
+
+
+def test_the_coalition_is_the_one_named_before(run):
+    text = ("The US-led coalition has carried out strikes on Islamic State in Mosul.\n"
+            "Islamic State fighters attacked Iraqi troops in Mosul.\n"
+            "The coalition said it had carried out 1,250 air strikes around Mosul.")
+    ((_, _, src),) = _claims(run, text)
+    assert (src.kind, src.side) == ("military", "US")  # not the armed group named last
+
+
+def test_a_capitalised_preposition_stays_inside_a_name(run):
+    ((phrase, _, src),) = _claims(run, "Doctors Without Borders said its hospital in Kunduz had been hit.")
+    assert phrase == "Doctors Without Borders" and src.kind == "organization"
+
+
+def test_a_government_department_is_official(run):
+    text = "The Department of Social Welfare and Development said 300,000 people had fled Marawi."
+    ((_, _, src),) = _claims(run, text)
+    assert src.kind == "official"

@@ -84,6 +84,8 @@ def source_phrase(head: Token) -> Span | None:
                 continue  # "the Armed Conflict Location and Event Data Project": one name
             if child.dep_ == "prep" and child.lower_ in ("on", "of", "for", "from", "in", "at", "with") and child.i == head.i + 1:
                 continue  # reports on social media, Institute for the Study of War
+            if child.dep_ == "prep" and child.i == head.i + 1 and child.text[:1].isupper() and head.text[:1].isupper():
+                continue  # a capitalised preposition inside a name: "Doctors Without Borders"
             if child.dep_ == "appos" and child.i == head.i + 1 + sum(
                     1 for t in child.lefts) and child.ent_type_ == "PERSON":
                 continue  # "Iran's foreign minister Abbas Araghchi": a title and the name, no comma

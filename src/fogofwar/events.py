@@ -718,6 +718,10 @@ def _side_of_actor(actor: Span | None) -> str | None:
         side = _definite_side(actor)  # "the army" after "the Sudanese army"
         if side:
             return side
+    if root.lemma_.lower() == "coalition":
+        side = lexicon.led_coalition_before(actor)  # "the coalition" after "the Saudi-led coalition"
+        if side:
+            return side
     if _definite_group(actor):
         # "the group's fighters", "the alliance", "the militants": the group the text is about (the
         # subject of an earlier sentence), else the one named last

@@ -205,3 +205,19 @@ def first_armed_group_after(span, sentences: int = 2) -> str | None:
     found, _ = sides_and_backers(text_of(doc)[span.end_char:end])
     found = [s for s in found if s in groups]
     return found[0] if found else None
+
+
+_LED = re.compile(r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)-led\s+(?:military\s+|international\s+)?coalition"
+                  r"|coalition\s+led\s+by\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)")
+
+
+def led_coalition_before(span) -> str | None:
+    """The side of the coalition the text named before a phrase ("the US-led coalition", "a
+    coalition led by Saudi Arabia"): what "the coalition" stands for."""
+    from fogofwar.nlp import text_of
+
+    for m in reversed(list(_LED.finditer(text_of(span.doc)[:span.start_char]))):
+        side = side_of_text(m.group(1) or m.group(2))
+        if side:
+            return side
+    return None

@@ -289,7 +289,10 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
             kind = _span_kind(span, a.description)
             side = lexicon.side_of_text(_without_location(span, kind)) or (
                 None if kind == "witness" else lexicon.side_of_text(a.description))  # "a mother sheltering in a school run by UNRWA"
-            if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span):
+            if side is None and span.root.lemma_.lower() == "coalition":
+                side = lexicon.led_coalition_before(span)  # "The coalition said" after "the US-led coalition"
+            if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span) and not (
+                    span.root.lemma_.lower() == "coalition" and side):
                 # "The Iran-backed group said", "the group confirmed": the armed group that spoke last,
                 # else the one named last ("The ELN said ... the FARC dissidents ... The group denied")
                 side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span) \
