@@ -393,3 +393,17 @@ def test_more_attack_words(run, text, etype):
 ])
 def test_capturing_people_is_taking_prisoners(run, text, etype):
     assert [e.type for e, _ in _events(run, text)] == [etype]
+
+
+def test_a_named_actor_wins_over_a_guess_when_two_triggers_make_one_event(run):
+    text = ("US aircraft struck Kunduz on Tuesday.\n"
+            "Fighting was also reported in Baghlan, where Taliban fighters attacked police checkpoints overnight.")
+    sides = {place: e.actor_side for e, place in _of_type(run, text, "attack")}
+    assert sides["Baghlān"] == "TALIBAN"
+
+
+def test_a_day_is_no_actor_and_directions_are_no_attacker(run):
+    text = "Taliban fighters attacked Kunduz on Monday.\nA shopkeeper who fled Kunduz described Monday's attack."
+    assert all(e.actor_side == "TALIBAN" for e, _ in _of_type(run, text, "attack"))
+    text = "The Taliban overran Kunduz on Monday in a coordinated assault from several directions."
+    assert [e.actor_side for e, _ in _of_type(run, text, "attack")] == ["TALIBAN"]

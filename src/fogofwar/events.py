@@ -468,10 +468,11 @@ def _actor(trigger: Token) -> Span | None:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return _phrase(pobj)
-            if child.dep_ == "poss":
-                return _phrase(child)
+                if pobj is not None and (child.lower_ == "by" or pobj.pos_ == "PROPN" or _armed(_phrase(pobj))
+                                         or lexicon.side_of_text(_phrase(pobj).text)):
+                    return _phrase(pobj)  # (not "an assault from several directions")
+            if child.dep_ == "poss" and child.ent_type_ not in ("DATE", "TIME"):
+                return _phrase(child)  # (not "Monday's attack")
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -1421,6 +1422,9 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
                 break
         if twin is not None and not twin.actor_side and d.actor_side:
             twin.actor_side = d.actor_side  # "peacekeepers were trapped after the rebels cut off roads"
+        elif twin is not None and d.actor_side and twin.actor_side != d.actor_side and not d.victim \
+                and _side_of_actor(d.actor) == d.actor_side and not (twin.actor is not None and _side_of_actor(twin.actor)):
+            twin.actor_side = d.actor_side  # "Fighting ... where Taliban fighters attacked": the named side
         if twin is None:
             kept.append(d)
             owner.append(len(kept) - 1)
