@@ -407,3 +407,12 @@ def test_a_day_is_no_actor_and_directions_are_no_attacker(run):
     assert all(e.actor_side == "TALIBAN" for e, _ in _of_type(run, text, "attack"))
     text = "The Taliban overran Kunduz on Monday in a coordinated assault from several directions."
     assert [e.actor_side for e, _ in _of_type(run, text, "attack")] == ["TALIBAN"]
+
+
+def test_a_convoy_that_strikes_a_bomb_is_hit_and_rebels_are_the_group_named_before(run):
+    text = ("The CSP said its fighters had left Kidal.\n"
+            "The UN mission pulled its peacekeepers out of Kidal, and its convoy struck two roadside bombs near Gao.\n"
+            "Five soldiers had been killed in a rebel ambush near Anefis last week.")
+    attacks = {place: e.actor_side for e, place in _of_type(run, text, "attack")}
+    assert attacks["Gao"] != "INT"  # the UN's convoy was hit, it did not attack
+    assert attacks["Anefis"] == "CSP"

@@ -444,6 +444,9 @@ def _is_expulsion(trigger: Token) -> bool:
         for c in trigger.children)
 
 
+ARMED_MODIFIERS = {"rebel", "militant", "insurgent", "jihadist", "separatist", "guerrilla", "militia"}
+
+
 def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
     if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["troop_support_verbs"]:
@@ -488,6 +491,9 @@ def _actor(trigger: Token) -> Span | None:
             if child.i < token.i and child.dep_ in ("compound", "nmod") \
                     and child.lemma_.lower() in _lex()["anaphoric_actor_heads"]:
                 return token.doc[child.i: child.i + 1]  # "army drone strikes": the army did it
+            if child.i < token.i and child.head.i == token.i and child.dep_ in ("compound", "nmod", "amod") \
+                    and child.lower_ in ARMED_MODIFIERS:
+                return token.doc[child.i: child.i + 1]  # "a rebel ambush": the rebels named before
         # object of a light verb: the verb's subject did it
         head = token.head
         claimant = _responsibility_claimant(token)
@@ -723,6 +729,10 @@ def _side_of_actor(actor: Span | None) -> str | None:
         side = lexicon.led_coalition_before(actor)  # "the coalition" after "the Saudi-led coalition"
         if side:
             return side
+    if root.lemma_.lower() in ARMED_MODIFIERS and len(actor) <= 2 and not lexicon.sides_in_text(actor.text):
+        named = lexicon.last_armed_group_before(actor)  # "a rebel ambush", "rebels attacked": the group named before
+        if named:
+            return named
     if _definite_group(actor):
         # "the group's fighters", "the alliance", "the militants": the group the text is about (the
         # subject of an earlier sentence), else the one named last
@@ -1094,6 +1104,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             # words: the source's own side
             side = _speaker_side(trigger, voices) or side
         victim = _victim(trigger)
+        if not victim and etype == "attack" and _ran_into_explosive(trigger):
+            victim = True  # "its convoy struck two roadside bombs": the convoy was hit
         if etype == "encirclement":
             encircled = _encircled(trigger)
             if encircled is not None:  # "Ukrainian forces remain trapped": the encircled, not the encircler
@@ -1198,6 +1210,17 @@ def _promised(trigger: Token) -> bool:
             break
         token = token.head
     return False
+
+
+EXPLOSIVE_OBJECTS = {"bomb", "mine", "landmine", "ied", "explosive", "device"}
+
+
+def _ran_into_explosive(trigger: Token) -> bool:
+    """ "the convoy struck a roadside bomb", "a vehicle hit a landmine": the subject is the one hit."""
+    if trigger.lemma_.lower() not in ("strike", "hit") or trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    obj = next((c for c in trigger.children if c.dep_ == "dobj"), None)
+    return obj is not None and obj.lemma_.lower() in EXPLOSIVE_OBJECTS
 
 
 def _victim(trigger: Token) -> bool:
