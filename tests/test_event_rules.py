@@ -416,3 +416,12 @@ def test_a_convoy_that_strikes_a_bomb_is_hit_and_rebels_are_the_group_named_befo
     attacks = {place: e.actor_side for e, place in _of_type(run, text, "attack")}
     assert attacks["Gao"] != "INT"  # the UN's convoy was hit, it did not attack
     assert attacks["Anefis"] == "CSP"
+
+
+@pytest.mark.parametrize("text, types", [
+    ("The UN mission pulled its last peacekeepers out of Kidal on October 31.", ["withdrawal"]),
+    ("Russia pulled its troops back from Kyiv in March.", ["withdrawal"]),
+    ("Rescuers pulled ten bodies out of the rubble in Kharkiv.", []),  # people rescued: no withdrawal
+])
+def test_a_particle_after_an_armed_object(run, text, types):
+    assert [e.type for e, _ in _events(run, text)] == types

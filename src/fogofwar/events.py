@@ -197,6 +197,12 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                         and c.i == token.i + 1), None)  # "pulled out of Kherson", "broke through the line"
             split = next((c for c in token.children if c.dep_ in ("prt", "prep") and f"{lemma} {c.lower_}" in
                           lex["expulsion_particles"]), None)  # "drove the militants out"
+            if prt is None:  # "pulled its last peacekeepers out of Kidal": the particle after an armed object
+                obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+                late = next((c for c in token.children if c.dep_ in ("prt", "prep", "advmod") and c.lower_ in ("out", "back")
+                             and obj is not None and c.i > obj.i), None)
+                if late is not None and f"{lemma} {late.lower_}" in particles and _armed(_phrase(obj)):
+                    prt = late
             if split is not None or (prt is not None and f"{lemma} {prt.lower_}" in lex["expulsion_particles"]):
                 etype = "withdrawal"  # "drove them out", "were pushed back": the expelled side withdraws
                 tokens.append(split if split is not None else prt)
