@@ -355,3 +355,18 @@ def test_a_government_department_is_official(run):
     text = "The Department of Social Welfare and Development said 300,000 people had fled Marawi."
     ((_, _, src),) = _claims(run, text)
     assert src.kind == "official"
+
+
+def test_rebel_sources_speak_for_the_group_and_residents_for_themselves(run):
+    text = ("M23 rebels have entered the centre of Bukavu in Congo, rebel sources said.\n"
+            "Drone strikes hit Kidal and Anefis in Mali, according to residents and the CSP.")
+    by_phrase = {phrase: src for phrase, _, src in _claims(run, text)}
+    assert by_phrase["rebel sources"].side == "M23"
+    assert by_phrase["residents"].side is None and by_phrase["the CSP"].side == "CSP"
+
+
+def test_separatist_authorities_do_not_speak_for_the_state(run):
+    text = ("Azerbaijani forces shelled Stepanakert and Shusha in Azerbaijan.\n"
+            "The separatist authorities said 200 people had been killed in Stepanakert.")
+    ((_, _, src),) = _claims(run, text)
+    assert src.side != "AZ"

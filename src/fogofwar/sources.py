@@ -297,6 +297,10 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                 # else the one named last ("The ELN said ... the FARC dissidents ... The group denied")
                 side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span) \
                     or lexicon.first_armed_group_after(span, sentences=1) or side  # a lede that names it next
+            if side is None and any(t.lower_ in ARMED_WORDS and t.i != span.root.i and t.head.i == span.root.i
+                                    for t in span):
+                side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1)
+                # "rebel sources", "a militant commander": the group the text names
             if side is None and _possessive(span):
                 side = _possessor_side(span)  # "his spokesman" after "UN Secretary-General Antonio Guterres"
                 if side == "INT" and kind == "official" and _un_before(span):
@@ -566,7 +570,9 @@ def _speaks_for_state(source: Source, span: Span | str, description: str = "") -
     text = span if isinstance(span, str) else span.text
     words = {w.strip(".,'’").lower() for w in (text + " " + description).split()}
     data = lexicon.load("source_kinds.json")
-    return not words & set(data["foreign_roles"]) and not words & {c.lower() for c in lexicon.non_state_codes()}
+    not_state = set(lexicon.load("sides.json")["not_affiliation_after"])  # "the separatist authorities"
+    return not words & set(data["foreign_roles"]) and not words & {c.lower() for c in lexicon.non_state_codes()} \
+        and not words & not_state
 
 
 def _display(span: Span) -> str:
@@ -576,8 +582,8 @@ def _display(span: Span) -> str:
 
 def _inherited_side(a: Attribution, attributions: list[Attribution], sources: list[Source], ids: list[str]) -> str | None:
     """Side of an unmarked source: from the phrase it is conjoined with, or the last of its kind."""
-    if not _anonymous(a.source):
-        return None
+    if not _anonymous(a.source) or sources[-1].kind == "witness":
+        return None  # (residents cited with a group speak for themselves)
     for other in attributions:
         if other is a:
             continue
@@ -601,6 +607,7 @@ def _is_role(token) -> bool:
 
 
 LEADER_ROLES = {"leader", "chief", "commander", "head"}
+ARMED_WORDS = {"rebel", "militant", "insurgent", "jihadist", "separatist", "guerrilla"}
 ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson"}
 
 
