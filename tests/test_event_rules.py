@@ -425,3 +425,10 @@ def test_a_convoy_that_strikes_a_bomb_is_hit_and_rebels_are_the_group_named_befo
 ])
 def test_a_particle_after_an_armed_object(run, text, types):
     assert [e.type for e, _ in _events(run, text)] == types
+
+
+def test_a_possessive_pronoun_names_the_owner_before_the_head_noun_does(run):
+    text = ("Azerbaijani forces shelled Stepanakert in Nagorno-Karabakh.\n"
+            "The Russian defence ministry said its peacekeepers had evacuated 2,000 civilians from Stepanakert.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal") + _of_type(run, text, "aid")]
+    assert sides and all(side == "RU" for side in sides)  # not INT, as "peacekeepers" alone would be

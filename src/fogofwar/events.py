@@ -716,6 +716,11 @@ def _side_of_actor(actor: Span | None) -> str | None:
     located = {t.i for c in root.children if c.dep_ == "prep" and c.lower_ in ("in", "inside", "near")
                for t in c.subtree}  # "an ethnic armed group in Myanmar": where, not whose
     own_text = " ".join(t.text for t in actor if t.i not in located)
+    if any(c.dep_ == "poss" and c.lower_ in PRONOUN_POSS for c in root.children) and not any(
+            t.pos_ == "PROPN" for t in actor):
+        owner = _antecedent_side(actor)  # "the Russian ministry said its peacekeepers": Russia's, not the UN's
+        if owner:
+            return owner
     side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(own_text)
     if not side and root.pos_ == "PROPN":
         # a name the parser cut short: "The Group to Support Islam and Muslims (JNIM), ...": the whole
