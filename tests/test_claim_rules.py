@@ -370,3 +370,10 @@ def test_separatist_authorities_do_not_speak_for_the_state(run):
             "The separatist authorities said 200 people had been killed in Stepanakert.")
     ((_, _, src),) = _claims(run, text)
     assert src.side != "AZ"
+
+
+def test_the_groups_spokesman_is_the_groups_official(run):
+    text = ("Houthi fighters advanced on Marib in Yemen.\n"
+            "The group's military spokesman, Yahya Saree, said its forces had liberated several positions near Marib.")
+    ((_, _, src),) = _claims(run, text)
+    assert (src.kind, src.side) == ("official", "HOUTHIS")  # not Yemen's army

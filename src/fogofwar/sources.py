@@ -301,6 +301,12 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                                     for t in span):
                 side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1)
                 # "rebel sources", "a militant commander": the group the text names
+            if side is None and GROUP_POSSESSIVE.search(a.description or ""):
+                # "The group's military spokesman, Yahya Saree": the armed group the text is about; a
+                # group's spokesman is its official, as GOLD.md's sets have it
+                side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span)
+                if side and kind == "military" and any(w in a.description.lower() for w in ROLE_WORDS):
+                    kind = "official"
             if side is None and _possessive(span):
                 side = _possessor_side(span)  # "his spokesman" after "UN Secretary-General Antonio Guterres"
                 if side == "INT" and kind == "official" and _un_before(span):
@@ -607,6 +613,8 @@ def _is_role(token) -> bool:
 
 
 LEADER_ROLES = {"leader", "chief", "commander", "head"}
+GROUP_POSSESSIVE = re.compile(r"\b(?:(?:the|its|their)\s+)?(?:group|movement|rebels|militants|insurgents|militia)['’]s?(?:\s|$)",
+                              re.I)
 ARMED_WORDS = {"rebel", "militant", "insurgent", "jihadist", "separatist", "guerrilla"}
 ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson"}
 
