@@ -432,3 +432,13 @@ def test_a_possessive_pronoun_names_the_owner_before_the_head_noun_does(run):
             "The Russian defence ministry said its peacekeepers had evacuated 2,000 civilians from Stepanakert.")
     sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal") + _of_type(run, text, "aid")]
     assert sides and all(side == "RU" for side in sides)  # not INT, as "peacekeepers" alone would be
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\"The city centre of Kunduz is under our control,\" said the Afghan interior ministry.", [("capture", "AF")]),
+    ("The city of Kherson came under Ukrainian control on Friday.", [("capture", "UA")]),
+    ("The fire was brought under control in Kharkiv.", []),  # no place, no one's control
+    ("Bakhmut remains under Ukrainian control.", []),  # no change of hands
+])
+def test_coming_under_someones_control_is_a_capture(run, text, expected):
+    assert [(e.type, e.actor_side) for e, _ in _events(run, text)] == expected

@@ -320,8 +320,41 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             etype = None  # "informed in advance"
         if etype:
             found.append((etype, token, tokens))
+    for i in starts.get("control", ()):  # "the city centre is under our control", "came under Russian control"
+        token = doc[i]
+        if i not in used and _under_control(token) is not None and not any(f[1].i == i for f in found):
+            found.append(("capture", token, [token.head, token]))
     found.sort(key=lambda f: f[1].i)
     return found
+
+
+CONTROL_VERBS = {"be", "come", "fall", "return", "pass"}
+
+
+def _under_control(control: Token) -> Token | None:
+    """The subject that "is / came / fell / returned under X control", when it names a place or a
+    building (not "the fire was brought under control"); None otherwise. "remain" is no change."""
+    prep = control.head
+    if control.dep_ != "pobj" or prep.lower_ != "under" or prep.head.lemma_.lower() not in CONTROL_VERBS:
+        return None
+    if not any(c.dep_ in ("poss", "amod", "compound") or (c.dep_ == "prep" and c.lower_ == "of") for c in control.children):
+        return None  # whose control must be said
+    subject = next((c for c in prep.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return subject
+
+
+def _controller(control: Token) -> Span | None:
+    """Whose control: "our", "Ukrainian", "the army's", "of the rebels"."""
+    for child in control.children:
+        if child.dep_ in ("poss", "amod", "compound"):
+            return control.doc[child.i: child.i + 1] if child.dep_ != "poss" else _phrase(child)
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _phrase(pobj)
+    return None
 
 
 def _phrase_at(lemmas: list[str], lowers: list[str], pos: list[str], i: int, words: list[str]) -> list[int] | None:
@@ -455,6 +488,8 @@ ARMED_MODIFIERS = {"rebel", "militant", "insurgent", "jihadist", "separatist", "
 
 def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
+    if trigger.lower_ == "control" and _under_control(trigger) is not None:
+        return _controller(trigger)
     if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["troop_support_verbs"]:
         helper = _troop_support(trigger)
         if helper is not None:
@@ -1104,7 +1139,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             modality = "asserted"  # "soldiers in Niger to help Niamey": they are there, helping
         elif etype != "aid" and modality == "requested":
             modality = "hypothetical"  # "called for Rwanda to withdraw": asked for, not done
-        under = _nominal(trigger) and trigger.dep_ == "pobj" and trigger.head.lower_ == "under" \
+        under = _nominal(trigger) and trigger.lower_ != "control" and trigger.dep_ == "pobj" and trigger.head.lower_ == "under" \
             and trigger.head.head.lemma_.lower() in ("come", "be", "remain", "fall")
         if under:
             actor = None  # "Hama came under heavy shelling": Hama is the target, not the shooter
@@ -1130,6 +1165,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if not near and under:
             subject = next((c for c in trigger.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             near = [place_at[t.i] for t in ([subject] if subject is not None else []) if t.i in place_at]
+        if not near and trigger.lower_ == "control":
+            subject = _under_control(trigger)
+            near = [place_at[t.i] for t in (subject.subtree if subject is not None else []) if t.i in place_at][:1]
         if not near:
             near = _pronoun_place(trigger, place_at)  # "the fighters pushed toward it": the place named before
         if not near and trigger.dep_ in ("nsubj", "nsubjpass", "dobj") and trigger.head.pos_ in ("VERB", "AUX") \
