@@ -442,3 +442,12 @@ def test_a_possessive_pronoun_names_the_owner_before_the_head_noun_does(run):
 ])
 def test_coming_under_someones_control_is_a_capture(run, text, expected):
     assert [(e.type, e.actor_side) for e, _ in _events(run, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Haftar, whose forces control eastern Libya, has received military support from Egypt.", [("aid", "EG", "Libya")]),
+    ("The army received weapons from Iran in 2023 in Sudan.", [("aid", "IR", "Sudan")]),
+    ("The mayor of Kharkiv received reports from residents.", []),
+])
+def test_military_help_received_from_a_giver_is_the_givers_aid_where_it_went(run, text, expected):
+    assert [(e.type, e.actor_side, place) for e, place in _events(run, text)] == expected

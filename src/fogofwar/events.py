@@ -320,12 +320,34 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             etype = None  # "informed in advance"
         if etype:
             found.append((etype, token, tokens))
+    for i in starts.get("receive", ()):  # "has received military support from Egypt"
+        token = doc[i]
+        if i not in used and token.pos_ == "VERB" and _received_from(token) is not None:
+            found.append(("aid", token, [token]))
     for i in starts.get("control", ()):  # "the city centre is under our control", "came under Russian control"
         token = doc[i]
         if i not in used and _under_control(token) is not None and not any(f[1].i == i for f in found):
             found.append(("capture", token, [token.head, token]))
     found.sort(key=lambda f: f[1].i)
     return found
+
+
+RECEIVED_AID = {"aid", "assistance", "support", "weapon", "weaponry", "arm", "equipment", "ammunition", "drone",
+                "missile", "tank", "shipment", "delivery"}
+
+
+def _received_from(verb: Token) -> Span | None:
+    """The giver in "X received military support / weapons from Y" (Y), when what is received is
+    military help; None otherwise ("received reports from residents")."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None or obj.lemma_.lower() not in RECEIVED_AID:
+        return None
+    if obj.lemma_.lower() in ("support", "aid", "assistance") and not any(
+            c.lower_ in ("military", "security", "defence", "defense", "lethal", "air") for c in obj.children):
+        return None  # "received support from voters": military help only
+    giver = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
+                  for g in c.children if g.dep_ == "pobj"), None)
+    return _phrase(giver) if giver is not None else None
 
 
 CONTROL_VERBS = {"be", "come", "fall", "return", "pass"}
@@ -490,6 +512,10 @@ def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
     if trigger.lower_ == "control" and _under_control(trigger) is not None:
         return _controller(trigger)
+    if trigger.lemma_.lower() == "receive" and trigger.pos_ == "VERB":
+        giver = _received_from(trigger)
+        if giver is not None:
+            return giver  # the giver gave: "received weapons from Iran" is Iran's aid
     if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["troop_support_verbs"]:
         helper = _troop_support(trigger)
         if helper is not None:
@@ -1165,6 +1191,11 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if not near and under:
             subject = next((c for c in trigger.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             near = [place_at[t.i] for t in ([subject] if subject is not None else []) if t.i in place_at]
+        if trigger.lemma_.lower() == "receive" and trigger.pos_ == "VERB" and actor is not None:
+            # "X received support from Egypt and the UAE": the aid went to where X is, not to the givers
+            givers = {t.i for c in [actor.root, *actor.root.conjuncts] for t in c.subtree}
+            sent = trigger.sent
+            near = [place_at[t.i] for t in sent if t.i in place_at and t.i not in givers][:1]
         if not near and trigger.lower_ == "control":
             subject = _under_control(trigger)
             near = [place_at[t.i] for t in (subject.subtree if subject is not None else []) if t.i in place_at][:1]
