@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass, field
 
 from spacy.attrs import LEMMA, LOWER, POS
@@ -946,7 +947,10 @@ def _quantities(trigger: Token) -> list[Quantity]:
     from fogofwar.quantities import quantities_in
 
     sent = trigger.sent
-    return quantities_in(text_of(sent.doc)[sent.start_char: sent.end_char], offset=sent.start_char)
+    cache = sent.doc.user_data.setdefault("fogofwar_quantities", {})  # one pass per sentence, not per trigger
+    if sent.start not in cache:
+        cache[sent.start] = quantities_in(text_of(sent.doc)[sent.start_char: sent.end_char], offset=sent.start_char)
+    return [dataclasses.replace(q) for q in cache[sent.start]]
 
 
 def _places_near(trigger: Token, place_at: dict[int, Place]) -> list[Place]:
