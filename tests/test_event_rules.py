@@ -451,3 +451,8 @@ def test_coming_under_someones_control_is_a_capture(run, text, expected):
 ])
 def test_military_help_received_from_a_giver_is_the_givers_aid_where_it_went(run, text, expected):
     assert [(e.type, e.actor_side, place) for e, place in _events(run, text)] == expected
+
+
+def test_a_military_offensive_by_a_named_side_is_an_attack(run):
+    text = "Armenian forces in Nagorno-Karabakh agreed to disarm after a 24-hour military offensive by Azerbaijan."
+    assert [(e.type, e.actor_side) for e, _ in _events(run, text)] == [("attack", "AZ")]

@@ -306,6 +306,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                             etype = "attack"  # "launched a major offensive in X": force used
                     elif token.dep_ == "pobj" and head.lower_ in ("in", "during") and head.head.pos_ == "VERB":
                         etype = "attack"  # "seized Goma in an offensive that killed ..."
+                    elif any(c.dep_ == "prep" and c.lower_ == "by" and any(g.dep_ == "pobj" for g in c.children)
+                             for c in token.children) and any(c.lower_ == "military" for c in token.children):
+                        etype = "attack"  # "after a 24-hour military offensive by Azerbaijan": force used, by whom
             elif (low in lex["war_nouns"] or lemma in lex["war_nouns"]) and any(
                     c.dep_ == "prep" and c.lower_ in ("in", "with", "against") and any(g.dep_ == "pobj" for g in c.children)
                     for c in token.children):
