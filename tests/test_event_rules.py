@@ -456,3 +456,8 @@ def test_military_help_received_from_a_giver_is_the_givers_aid_where_it_went(run
 def test_a_military_offensive_by_a_named_side_is_an_attack(run):
     text = "Armenian forces in Nagorno-Karabakh agreed to disarm after a 24-hour military offensive by Azerbaijan."
     assert [(e.type, e.actor_side) for e, _ in _events(run, text)] == [("attack", "AZ")]
+
+
+def test_losing_numbers_of_troops_is_casualties(run):
+    text = "Russia has lost large numbers of troops and armored vehicles in failed assaults on Vuhledar."
+    assert "casualties" in [e.type for e, _ in _events(run, text)]

@@ -236,9 +236,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 elif lemma in lex["intransitive_motion_verbs"] and obj is None and passive_subject is None \
                         and not _pobj_of(token, {"into", "from", "of"}) and _armed(_actor(token)):
                     etype = needing_place[lemma]  # "al Shabaab entered in the morning": armed, no object
-                elif lemma in lex["victim_verbs"] and obj is not None and (
-                        obj.lemma_.lower() in casualty_objects or any(
-                            t.lemma_.lower() in casualty_objects for t in _pobj_of(obj, {"of"}))):
+                elif lemma in lex["victim_verbs"] and obj is not None and any(
+                        t.lemma_.lower() in casualty_objects or t.lower_ in casualty_objects
+                        for t in [obj, *_pobj_of(obj, {"of"})]):
                     etype = "casualties"  # "Russia had lost tens of thousands of troops"
             if etype == "capture":
                 obj = _object(token)
