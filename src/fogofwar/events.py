@@ -11,10 +11,10 @@ pronouns resolved to the nearest subject that names a side.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
-import dataclasses
 from dataclasses import dataclass, field
 
 from spacy.attrs import LEMMA, LOWER, POS
@@ -509,9 +509,6 @@ def _is_expulsion(trigger: Token) -> bool:
         for c in trigger.children)
 
 
-ARMED_MODIFIERS = {"rebel", "militant", "insurgent", "jihadist", "separatist", "guerrilla", "militia"}
-
-
 def _actor(trigger: Token) -> Span | None:
     """Who performed the event, from the parse."""
     if trigger.lower_ == "control" and _under_control(trigger) is not None:
@@ -563,7 +560,7 @@ def _actor(trigger: Token) -> Span | None:
                     and child.lemma_.lower() in _lex()["anaphoric_actor_heads"]:
                 return token.doc[child.i: child.i + 1]  # "army drone strikes": the army did it
             if child.i < token.i and child.head.i == token.i and child.dep_ in ("compound", "nmod", "amod") \
-                    and child.lower_ in ARMED_MODIFIERS:
+                    and child.lower_ in _lex()["armed_modifiers"]:
                 return token.doc[child.i: child.i + 1]  # "a rebel ambush": the rebels named before
         # object of a light verb: the verb's subject did it
         head = token.head
@@ -805,7 +802,7 @@ def _side_of_actor(actor: Span | None) -> str | None:
         side = lexicon.led_coalition_before(actor)  # "the coalition" after "the Saudi-led coalition"
         if side:
             return side
-    if root.lemma_.lower() in ARMED_MODIFIERS and len(actor) <= 2 and not lexicon.sides_in_text(actor.text):
+    if root.lemma_.lower() in _lex()["armed_modifiers"] and len(actor) <= 2 and not lexicon.sides_in_text(actor.text):
         named = lexicon.last_armed_group_before(actor)  # "a rebel ambush", "rebels attacked": the group named before
         if named:
             return named
@@ -1362,9 +1359,7 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             elif not d.victim and not d.actor_side:
                 d.actor_side = theatre
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
-            attack = next((o for o in by_sentence[d.sentence] if o.type == "attack" and o.actor_side), None)
-            if attack is not None:
-                d.actor_side = attack.actor_side
+            d.actor_side = _attack_side(by_sentence[d.sentence])
         if not d.actor_side and d.actor is not None and theatre and not d.victim:
             owner = _possessor_antecedent(d.actor)
             if owner is not None and _state_institution(owner):
@@ -1385,9 +1380,12 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             d.actor_side = last[d.type]
     for d in detected:  # "five soldiers were killed in a rebel ambush": the ambush's side, now known
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
-            attack = next((o for o in by_sentence[d.sentence] if o.type == "attack" and o.actor_side), None)
-            if attack is not None:
-                d.actor_side = attack.actor_side
+            d.actor_side = _attack_side(by_sentence[d.sentence])
+
+
+def _attack_side(events_of_sentence: list[Detected]) -> str | None:
+    """The side of the first attack of a sentence that has one: who caused its casualties."""
+    return next((o.actor_side for o in events_of_sentence if o.type == "attack" and o.actor_side), None)
 
 
 def _generic_armed(actor: Span) -> bool:

@@ -39,15 +39,19 @@ def newline_boundaries(doc: Doc) -> Doc:
     """
     if not len(doc):
         return doc
-    doc[0].is_sent_start = True
-    text = text_of(doc)
-    breaks = [m.start() for m in NEWLINE.finditer(text)]
-    if breaks:
-        starts = doc.to_array(IDX)
-        for i in sorted(set(numpy.searchsorted(starts, breaks, side="right").tolist())):
-            if 0 < i < len(doc):
-                doc[i].is_sent_start = True
+    for i in line_starts(doc):
+        doc[i].is_sent_start = True
     return doc
+
+
+def line_starts(doc: Doc) -> list[int]:
+    """The index of the first token of every line, in order (0 included; a break that no token
+    follows adds nothing), by binary search over the token offsets."""
+    breaks = [m.start() for m in NEWLINE.finditer(text_of(doc))]
+    if not breaks:
+        return [0] if len(doc) else []
+    after = numpy.searchsorted(doc.to_array(IDX), breaks, side="right").tolist()
+    return [0, *sorted({i for i in after if 0 < i < len(doc)})]
 
 
 @functools.lru_cache(maxsize=2)
@@ -408,17 +412,10 @@ class LineRelevance:
         self.vocabulary = frozenset(w.lower() for w in vocabulary)
         self.exceptions = exceptions or {}
         self.has_place_name = has_place_name
-        self._known: dict[str, bool] = {}
-        self._places: dict[str, bool] = {}
-        self._by_orth: dict[int, bool] = {}
+        self._by_orth: dict[int, bool] = {}  # each word form is judged once (marks)
 
     def word_matters(self, lower: str) -> bool:
-        hit = self._known.get(lower)
-        if hit is None:
-            if len(self._known) > 200_000:
-                self._known.clear()
-            hit = self._known[lower] = any(lemma in self.vocabulary for lemma in self._lemmas(lower))
-        return hit
+        return any(lemma in self.vocabulary for lemma in self._lemmas(lower))
 
     def _lemmas(self, lower: str) -> set[str]:
         lemmas = {lower, *self.exceptions.get(lower, ())}
@@ -447,18 +444,10 @@ class LineRelevance:
                     self._by_orth.clear()
                 text = strings[orth]
                 hit = text in _QUOTES or self.word_matters(text.lower()) or (
-                    self.has_place_name is not None and text[:1].isupper() and self._place_name(text))
+                    self.has_place_name is not None and text[:1].isupper() and bool(self.has_place_name(text)))
                 self._by_orth[orth] = hit
             out.append(hit or i in entity_starts)
         return out
-
-    def _place_name(self, text: str) -> bool:
-        hit = self._places.get(text)
-        if hit is None:
-            if len(self._places) > 200_000:
-                self._places.clear()
-            hit = self._places[text] = bool(self.has_place_name(text))
-        return hit
 
 
 def relevance_vocabulary() -> set[str]:
@@ -540,17 +529,12 @@ class ParseGate:
         """The tokens of relevant lines, or None when every line is relevant."""
         if self.relevance is None or not len(doc):
             return None
-        text = text_of(doc)
-        breaks = [m.start() for m in NEWLINE.finditer(text)]
-        starts = doc.to_array(IDX)
-        bounds = [0, *sorted(set(numpy.searchsorted(starts, breaks, side="right").tolist())), len(doc)]
+        bounds = [*line_starts(doc), len(doc)]
         entity_starts = {e.start for e in doc.ents if e.label_ not in _NUMERIC_LABELS}
         keep: list[int] = []
         skipped = False
         marks = self.relevance.marks(doc, entity_starts)
         for a, b in zip(bounds, bounds[1:]):
-            if a >= b:
-                continue
             if any(marks[a:b]):
                 keep.extend(range(a, b))
             else:

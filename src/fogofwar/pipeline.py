@@ -24,8 +24,8 @@ from fogofwar import sources as sources_stage
 from fogofwar import stories as stories_stage
 from fogofwar import when
 from fogofwar.models import Article, ArticleResult, ErrorRecord, Result
-from fogofwar.nlp import (NEWLINE, LineRelevance, cached_sentences, line_relevance, load_nlp, sentence_index,
-                          sentences_of, parse_gate, text_of)
+from fogofwar.nlp import (NEWLINE, LineRelevance, cached_sentences, line_relevance, load_nlp, parse_gate,
+                          sentence_index, sentences_of, text_of)
 
 
 def _line_index(doc: Doc) -> list[int]:

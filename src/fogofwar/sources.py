@@ -297,7 +297,8 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                 # else the one named last ("The ELN said ... the FARC dissidents ... The group denied")
                 side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span) \
                     or lexicon.first_armed_group_after(span, sentences=1) or side  # a lede that names it next
-            if side is None and any(t.lower_ in ARMED_WORDS and t.i != span.root.i and t.head.i == span.root.i
+            armed_words = lexicon.load("events.json")["armed_modifiers"]
+            if side is None and any(t.lower_ in armed_words and t.i != span.root.i and t.head.i == span.root.i
                                     for t in span):
                 side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1)
                 # "rebel sources", "a militant commander": the group the text names
@@ -615,7 +616,6 @@ def _is_role(token) -> bool:
 LEADER_ROLES = {"leader", "chief", "commander", "head"}
 GROUP_POSSESSIVE = re.compile(r"\b(?:(?:the|its|their)\s+)?(?:group|movement|rebels|militants|insurgents|militia)['’]s?(?:\s|$)",
                               re.I)
-ARMED_WORDS = {"rebel", "militant", "insurgent", "jihadist", "separatist", "guerrilla"}
 ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson"}
 
 
