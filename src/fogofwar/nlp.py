@@ -389,7 +389,7 @@ def make_fast_attribute_ruler(nlp: Language, name: str, lemmatize: bool) -> Fast
 
 # --- the parse gate: the parser only on lines a cheap pass marks as relevant ----------------
 
-_QUOTES = frozenset('"“”„«»')
+QUOTE_MARKS = frozenset('"“”„«»')  # double quotation marks as tokens (the parse gate, place recognition)
 _NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
 
 
@@ -443,7 +443,7 @@ class LineRelevance:
                 if len(self._by_orth) > 200_000:
                     self._by_orth.clear()
                 text = strings[orth]
-                hit = text in _QUOTES or self.word_matters(text.lower()) or (
+                hit = text in QUOTE_MARKS or self.word_matters(text.lower()) or (
                     self.has_place_name is not None and text[:1].isupper() and bool(self.has_place_name(text)))
                 self._by_orth[orth] = hit
             out.append(hit or i in entity_starts)

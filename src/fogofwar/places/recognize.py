@@ -41,14 +41,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 from collections.abc import Sequence
-from importlib import resources
 from dataclasses import dataclass, field
 
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
 
+from fogofwar.nlp import QUOTE_MARKS
 from fogofwar.places.gazetteer import Candidate, Gazetteer
 from fogofwar.places.normalize import fold, normalize
 
@@ -172,12 +171,12 @@ def _strip(doc: Doc | Sequence[Token], i: int, j: int) -> tuple[int, int]:
 @functools.lru_cache(maxsize=1)
 def peoples() -> frozenset[str]:
     """Normalised names of peoples and ethnic groups (data/places/peoples.json): never places."""
-    path = resources.files("fogofwar").joinpath("data", "places", "peoples.json")
-    return frozenset(normalize(p) for p in json.loads(path.read_text(encoding="utf-8"))["peoples"])
+    from fogofwar import lexicon
+
+    return frozenset(normalize(p) for p in lexicon.load("places/peoples.json")["peoples"])
 
 
 NAMING_VERBS = {"dubbed", "codenamed", "code-named", "nicknamed", "named", "titled"}
-QUOTES = {'"', "“", "”", "«", "»"}
 
 
 def _quoted_names(doc: Doc, toks: list[Token]) -> list[Span]:
@@ -185,9 +184,9 @@ def _quoted_names(doc: Doc, toks: list[Token]) -> list[Span]:
     Anger\"", "an operation codenamed \"Iron Wall\""): an operation's or a group's name."""
     out = []
     for k, t in enumerate(toks[:-2]):
-        if t.lower_ not in NAMING_VERBS or toks[k + 1].text not in QUOTES:
+        if t.lower_ not in NAMING_VERBS or toks[k + 1].text not in QUOTE_MARKS:
             continue
-        end = next((j for j in range(k + 2, min(k + 12, len(toks))) if toks[j].text in QUOTES), None)
+        end = next((j for j in range(k + 2, min(k + 12, len(toks))) if toks[j].text in QUOTE_MARKS), None)
         if end is None or end == k + 2:
             continue
         inside = toks[k + 2:end]
