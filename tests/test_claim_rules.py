@@ -377,3 +377,16 @@ def test_the_groups_spokesman_is_the_groups_official(run):
             "The group's military spokesman, Yahya Saree, said its forces had liberated several positions near Marib.")
     ((_, _, src),) = _claims(run, text)
     assert (src.kind, src.side) == ("official", "HOUTHIS")  # not Yemen's army
+
+
+def test_an_acronym_alias_counts_only_as_written():
+    from fogofwar import lexicon
+    assert lexicon.sides_in_text("The rebels let the convoy pass") == []  # "let" is not LeT
+    assert lexicon.sides_in_text("LeT fighters crossed the line") == ["LET"]
+    assert lexicon.sides_in_text("the aa battery") == [] and lexicon.sides_in_text("AA troops") == ["AA"]
+
+
+def test_a_rival_government_speaks_as_officials(run):
+    text = "The Government of National Accord said its forces had repelled an attack on Tripoli."
+    ((_, _, src),) = _claims(run, text)
+    assert (src.kind, src.side) == ("official", "GNA")

@@ -96,6 +96,30 @@ def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _acronym_aliases() -> dict[str, frozenset[str]]:
+    """Lower-cased one-word aliases of actors.json written with two capitals or more ("LeT", "HTS",
+    "AA") -> their exact spellings: they mark a side only as written, so the English words "let",
+    "aa" or "saf" never do."""
+    forms: dict[str, set[str]] = {}
+    for actor in load("actors.json")["actors"]:
+        for alias in actor["aliases"]:
+            if " " not in alias and sum(c.isupper() for c in alias) >= 2:
+                forms.setdefault(alias.lower(), set()).add(alias)
+    return {k: frozenset(v) for k, v in forms.items()}
+
+
+def _written_as_marker(raw: str, key: str, case_sensitive: frozenset[str]) -> bool:
+    """Whether a one-word marker that is also an English word is written as the marker: in capitals
+    (WHO, US) or, for an armed group's acronym, as the group writes it (LeT)."""
+    word = raw.rstrip(".,")
+    word = word[:-2] if word.endswith(("'s", "’s")) else word
+    if key in case_sensitive and not word.isupper():
+        return False
+    forms = _acronym_aliases().get(key)
+    return forms is None or word in forms or word.isupper()
+
+
+@functools.lru_cache(maxsize=1)
 def _word_sets() -> tuple[frozenset, frozenset, frozenset, frozenset]:
     data = _sides_data()
     return (frozenset(data.get("case_sensitive", [])), frozenset(data.get("backer_suffixes", [])),
@@ -124,7 +148,7 @@ def _sides_and_backers(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 phrase = " ".join(words[i:i + n])
                 key = phrase[:-2] if phrase.endswith("'s") and phrase[:-2] in markers else phrase
                 if key in markers:
-                    if n == 1 and key in case_sensitive and not raw[i].isupper():
+                    if n == 1 and not _written_as_marker(raw[i], key, case_sensitive):
                         continue
                     hit = (markers[key], n)
                     break

@@ -34,9 +34,11 @@ PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "them"}
 @functools.lru_cache(maxsize=1)
 def _kind_rules() -> list[tuple[str, re.Pattern[str]]]:
     rules = []
-    groups = [alias for actor in lexicon.load("actors.json")["actors"] for alias in actor["aliases"]]
+    actors = lexicon.load("actors.json")["actors"]
+    groups = [alias for actor in actors if not actor.get("government") for alias in actor["aliases"]]
+    governments = [alias for actor in actors if actor.get("government") for alias in actor["aliases"]]
     for rule in lexicon.load("source_kinds.json")["rules"]:
-        phrases = list(rule["phrases"]) + (groups if rule["kind"] == "military" else [])
+        phrases = list(rule["phrases"]) + {"military": groups, "official": governments}.get(rule["kind"], [])
         alternatives = []
         for phrase in sorted(phrases, key=len, reverse=True):
             p = re.escape(phrase.strip())
