@@ -461,3 +461,58 @@ def test_a_military_offensive_by_a_named_side_is_an_attack(run):
 def test_losing_numbers_of_troops_is_casualties(run):
     text = "Russia has lost large numbers of troops and armored vehicles in failed assaults on Vuhledar."
     assert "casualties" in [e.type for e, _ in _events(run, text)]
+
+
+# --------------------------------------------------------------------------- document-level sides (stop 15)
+
+def _side_of(run, text, etype, published="2024-06-14"):
+    found = _of_type(run, text, etype, published=published)
+    assert found, f"no {etype} event"
+    return found[0][0].actor_side
+
+
+def test_rebels_no_sentence_names_take_the_group_the_text_is_about(run):
+    text = ("Rebel forces in the north killed dozens of civilians in Bentiu.\n"
+            "A UN official said the city was quiet.\n"
+            "The town of Rubkona was calm, aid workers said.\n"
+            "Rebels loyal to Riek Machar captured Bentiu after heavy fighting with the army.")
+    assert _side_of(run, text, "casualties") == "SPLA-IO"
+
+
+def test_pro_state_rebels_take_their_patrons_side(run):
+    text = ("Ukrainian troops pulled out of Debaltseve after weeks of fighting with pro-Russian rebels.\n"
+            "On Tuesday, rebel fighters entered Debaltseve.")
+    assert _side_of(run, text, "advance") == "RU"
+
+
+def test_a_passive_armed_victim_is_hit_by_the_other_side(run):
+    text = ("Russian forces shelled Bakhmut on Monday.\n"
+            "Ukrainian troops repelled an assault near Bakhmut.\n"
+            "The rebels said that 300 Ukrainian soldiers had been killed near Bakhmut.")
+    assert _side_of(run, text, "casualties") == "RU"
+
+
+def test_a_proxy_force_is_the_group_named_next_not_its_country(run):
+    text = ("U.S.-backed Syrian fighters captured the last positions of Islamic State in Raqqa on Tuesday.\n"
+            "A spokesman for the Syrian Democratic Forces said the city had been liberated.")
+    assert _side_of(run, text, "capture") == "SDF"
+
+
+def test_involved_in_an_attack_names_the_attacker(run):
+    text = "The ministry denied that Russian warplanes had been involved in the attack on the convoy near Idlib."
+    assert _side_of(run, text, "attack") == "RU"
+
+
+def test_coming_under_fire_means_the_other_side_fired(run):
+    text = ("Russian forces attacked Debaltseve on Monday.\n"
+            "Ukrainian troops defended Debaltseve.\n"
+            "Ukrainian soldiers told the BBC they had come under constant fire in Debaltseve.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "attack")]
+    assert sides[-1] == "RU"
+
+
+def test_an_allied_group_counts_as_its_state_against_the_other_side(run):
+    text = ("Ukrainian troops attacked Wagner positions near Bakhmut.\n"
+            "Russian forces shelled Bakhmut.\n"
+            "Officials said hundreds of Wagner fighters had been killed near Bakhmut.")
+    assert _side_of(run, text, "casualties") == "UA"

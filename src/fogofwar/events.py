@@ -28,6 +28,7 @@ from fogofwar.models import Event, Place, Quantity
 ARG_PREPS = {"in", "into", "from", "of", "to", "toward", "towards", "near", "around", "at", "outside", "across",
              "on", "over", "through", "inside", "within", "along", "off"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+PARTICIPATION_WORDS = {"involve", "involved", "participate", "engage", "engaged"}
 PRONOUN_POSS = {"his", "her", "its", "their", "he", "she", "it", "they", "them", "our", "we"}
 ANAPHORA = {"area": None, "city": "city", "town": "city", "village": "village"}
 
@@ -49,6 +50,7 @@ class Detected:
     enemy_of: str | None = None  # "the enemy" in the words of a source of this side: the other side acted
     victim: bool = False  # the actor phrase names the side hit, not the side acting
     guessed_place: bool = False  # the place is the sentence's nearest, not one of the trigger's arguments
+    fallback_side: str | None = None  # where the other side of victim_side is unclear: the sentence's attacker
 
 
 @functools.lru_cache(maxsize=1)
@@ -571,6 +573,11 @@ def _actor(trigger: Token) -> Span | None:
             agent = next((g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
             if agent is not None:
                 return _phrase(agent)  # "the assault was led by the Viv Ansanm coalition"
+        if token.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in PARTICIPATION_WORDS \
+                and not _has_neg(head.head):  # ("was not involved in the fighting": no one named)
+            subject = next((c for c in head.head.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None:
+                return _phrase(subject)  # "Russian warplanes had been involved in the attack"
         if token.dep_ in ("dobj", "oprd", "attr") and head.lemma_.lower() in _lex()["reaction_verbs"]:
             return None  # "Iran's spokesman condemned the strikes", "what it called an attack": no striker
         if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
@@ -783,6 +790,14 @@ def _side_of_actor(actor: Span | None) -> str | None:
         owner = _antecedent_side(actor)  # "the Russian ministry said its peacekeepers": Russia's, not the UN's
         if owner:
             return owner
+    if own and backers and root.lemma_.lower() in _lex()["proxy_heads"] and not _state_institution(actor) \
+            and not any(s in lexicon.non_state_codes() for s in own):
+        # "U.S.-backed Syrian fighters": a proxy force, not the Syrian state: the group the text names
+        sent = actor.sent
+        named = lexicon.last_armed_group_before(actor) or lexicon.first_armed_group_after(
+            actor.doc[sent.end - 1: sent.end], sentences=2)  # (not the enemy its own sentence names)
+        if named:
+            return named
     side = lexicon.preferred_side(head_part + " " + " ".join(t.text for t in after)) or lexicon.side_of_text(own_text)
     if not side and root.pos_ == "PROPN":
         # a name the parser cut short: "The Group to Support Islam and Muslims (JNIM), ...": the whole
@@ -793,29 +808,46 @@ def _side_of_actor(actor: Span | None) -> str | None:
     if side:
         return side
     if root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
-        return _antecedent_side(actor)
+        side = _antecedent_side(actor)
+        if side is None and root.lower_ in ("they", "them") and len(actor) == 1:
+            antecedent = _armed_antecedent(actor)  # "the assault by Kenyan forces since they crossed"
+            side = lexicon.side_of_text(antecedent.text) if antecedent is not None else None
+        return side
     if root.lemma_.lower() in _lex()["anaphoric_actor_heads"] or root.lower_ in _lex()["anaphoric_actor_heads"]:
         side = _definite_side(actor)  # "the army" after "the Sudanese army"
         if side:
             return side
-    if root.lemma_.lower() == "coalition":
-        side = lexicon.led_coalition_before(actor)  # "the coalition" after "the Saudi-led coalition"
+    if root.lemma_.lower() == "coalition" or any(t.lower_ == "coalition" and t.i < root.i for t in actor):
+        side = lexicon.led_coalition_before(actor)  # "the coalition", "coalition aircraft" after "the Saudi-led coalition"
         if side:
             return side
-    if root.lemma_.lower() in _lex()["armed_modifiers"] and len(actor) <= 2 and not lexicon.sides_in_text(actor.text):
-        named = lexicon.last_armed_group_before(actor)  # "a rebel ambush", "rebels attacked": the group named before
+    if _rebel_like(root) and not lexicon.sides_in_text(own_text):
+        # "a rebel ambush", "rebels attacked", "rebel forces in South Sudan": the group named before,
+        # else the one named next ("Jihadists attacked X ... JNIM said"), else the one the text is about
+        named = lexicon.last_armed_group_before(actor) or lexicon.first_armed_group_after(actor, sentences=1) \
+            or lexicon.armed_group_of_document(actor)
         if named:
             return named
     if _definite_group(actor):
         # "the group's fighters", "the alliance", "the militants": the group the text is about (the
         # subject of an earlier sentence), else the one named last
-        return _topic_group_before(actor) or lexicon.last_armed_group_before(actor)
+        return _topic_group_before(actor) or lexicon.last_armed_group_before(actor) \
+            or lexicon.armed_group_of_document(actor)
     if root.dep_ == "dobj" and root.head.pos_ == "VERB":
         # "he had ordered troops to withdraw": unmarked troops are the orderer's own
         subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.i != root.i:
             return _side_of_actor(_phrase(subj))
     return None
+
+
+def _rebel_like(root: Token) -> bool:
+    """ "rebels", "militants", "rebel fighters", "a rebel commander": a non-state armed party."""
+    lex = _lex()
+    lemma = root.lemma_.lower()
+    return lemma in lex["armed_modifiers"] or root.lower_ in lex["armed_modifiers"] or (
+        root.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ in ("amod", "compound") and c.lower_ in lex["armed_modifiers"] for c in root.children))
 
 
 def _definite_group(actor: Span) -> bool:
@@ -908,6 +940,8 @@ def _antecedent_side(actor: Span) -> str | None:
         if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
             phrase = _phrase(token)
             side = lexicon.side_of_text(phrase.text)
+            if not side and _rebel_like(phrase.root):
+                side = _side_of_actor(phrase)  # "a local rebel commander said his men ...": the rebels'
             if not side and token.dep_ in SUBJECT_DEPS and phrase.root.lemma_.lower() in _lex()["anaphoric_actor_heads"]:
                 side = _definite_side(phrase)  # "the army launched its offensive": the army's, not an earlier subject's
                 if not side:
@@ -1171,8 +1205,17 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             modality = "hypothetical"  # "called for Rwanda to withdraw": asked for, not done
         under = _nominal(trigger) and trigger.lower_ != "control" and trigger.dep_ == "pobj" and trigger.head.lower_ == "under" \
             and trigger.head.head.lemma_.lower() in ("come", "be", "remain", "fall")
-        if under:
+        idiom_under = trigger.lemma_.lower() == "come" and any(t.lower_ == "under" for t in tokens)
+        sufferer = None  # the side hit, where the text names only it
+        if under or idiom_under:
             actor = None  # "Hama came under heavy shelling": Hama is the target, not the shooter
+            host = trigger if idiom_under else trigger.head.head  # ("came under fire" is one trigger)
+            subject = next((c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            sufferer = _phrase(subject) if subject is not None and _armed(_phrase(subject)) or (
+                subject is not None and subject.lower_ in ("they", "we")) else None
+            # "they had come under constant fire" (the soldiers): the other side fired
+        if etype == "casualties" and actor is None:
+            sufferer = _passive_sufferer(trigger) or sufferer  # "3,000 Ukrainian troops had been killed"
         side = _side_of_actor(actor)
         if (actor is not None and _first_person(actor)) or (
                 not side and trigger.lemma_.lower() in lex["own_side_triggers"] and not _names_someone(actor)):
@@ -1186,6 +1229,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             encircled = _encircled(trigger)
             if encircled is not None:  # "Ukrainian forces remain trapped": the encircled, not the encircler
                 actor, victim = encircled, True
+        if not victim and sufferer is not None and _side_of_actor(sufferer):
+            victim = True
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
         near = _places_near(trigger, place_at)
@@ -1230,7 +1275,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
                 actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
-                victim_side=_side_of_actor(_victim_modifier(trigger) or actor) if victim else None, victim=victim,
+                victim_side=_side_of_actor(_victim_modifier(trigger) or sufferer or actor) if victim else None,
+                victim=victim,
                 guessed_place=guessed,
             ))
     _casualties_where_attacked(detected)
@@ -1317,6 +1363,21 @@ def _victim(trigger: Token) -> bool:
     return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in victim_verbs
 
 
+def _passive_sufferer(trigger: Token) -> Span | None:
+    """The armed subject of a passive casualties verb with no agent ("Ukrainian troops had been
+    killed", "Wagner fighters ... have been killed or wounded"): the side that suffered them."""
+    verb = trigger
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head  # "killed or wounded"
+    if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ == "agent" for c in verb.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is None:
+        return None
+    phrase = _phrase(subject)
+    return phrase if _armed(phrase) else None
+
+
 def _victim_modifier(trigger: Token) -> Span | None:
     """ "Ukrainian losses", "Russia's casualties", "Israeli deaths": a casualty noun's possessor or
     side adjective names the side that suffered them, not the side that inflicted them."""
@@ -1381,6 +1442,9 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
     for d in detected:  # "five soldiers were killed in a rebel ambush": the ambush's side, now known
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
             d.actor_side = _attack_side(by_sentence[d.sentence])
+        elif not d.actor_side and d.victim_side:
+            fallback = _attack_side(by_sentence[d.sentence]) or last.get(d.type)
+            d.fallback_side = fallback if fallback != d.victim_side else None
 
 
 def _attack_side(events_of_sentence: list[Detected]) -> str | None:
@@ -1467,8 +1531,14 @@ def theatre_of(places: list[Place]) -> str | None:
 
 
 def target_side(actor_side: str | None, sides: Counter[str]) -> str | None:
-    """The other side where a document is about two sides."""
-    main = [s for s, _ in sides.most_common(2)]
+    """The other side where a document is about two sides (a group fighting for a state, as
+    Wagner for Russia, counts as that state: data/actors.json "ally")."""
+    allies = lexicon.allies()
+    merged: Counter[str] = Counter()
+    for side, n in sides.items():
+        merged[allies.get(side, side)] += n
+    actor_side = allies.get(actor_side, actor_side) if actor_side else actor_side
+    main = [s for s, _ in merged.most_common(2)]
     if actor_side in main and len(main) == 2:
         return main[1] if main[0] == actor_side else main[0]
     return None
@@ -1507,7 +1577,7 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
     sides.update(d.victim_side for d in detected if d.victim_side and d.victim_side not in sides)  # a side only hit
     for d in detected:
         if d.victim_side and not d.actor_side:
-            d.actor_side = target_side(d.victim_side, sides)
+            d.actor_side = target_side(d.victim_side, sides) or d.fallback_side
         if d.enemy_of and not d.actor_side:
             d.actor_side = target_side(d.enemy_of, sides)  # "The enemy managed to ...", said a Ukrainian unit
     kept: list[Detected] = []

@@ -181,6 +181,12 @@ def _non_state_codes() -> frozenset[str]:
     return frozenset(a["code"] for a in load("actors.json")["actors"])
 
 
+@functools.lru_cache(maxsize=1)
+def allies() -> dict[str, str]:
+    """Armed group code -> the state it fights for (data/actors.json "ally": Wagner -> RU)."""
+    return {a["code"]: a["ally"] for a in load("actors.json")["actors"] if a.get("ally")}
+
+
 def non_state_codes() -> set[str]:
     """Side codes of the armed groups in data/actors.json (a new set: callers may change it)."""
     return set(_non_state_codes())
@@ -229,6 +235,46 @@ def first_armed_group_after(span, sentences: int = 2) -> str | None:
     found, _ = sides_and_backers(text_of(doc)[span.end_char:end])
     found = [s for s in found if s in groups]
     return found[0] if found else None
+
+
+_PRO_SIDE = re.compile(r"\bpro-([A-Z][\w.'’]*)\s+(?:rebels?|separatists?|militants?|militias?|insurgents?|fighters|forces|gunmen)\b")
+
+
+def armed_group_of_document(span) -> str | None:
+    """The armed group a whole text is about, for "the rebels" that no nearby sentence names:
+    the group of data/actors.json named most often beside a rebel word ("Rebels loyal to Riek
+    Machar"; the group named most often on a tie), else the first group named, else the side of its "pro-Russian rebels" (a rebel
+    movement known by its patron)."""
+    from fogofwar.nlp import text_of
+
+    return _armed_group_of_text(text_of(span.doc))
+
+
+_REBEL_WORD = re.compile(r"\b(?:rebels?|insurgents?|militants?|separatists?|guerrillas?|jihadists?)\b", re.I)
+
+
+@functools.lru_cache(maxsize=64)
+def _armed_group_of_text(text: str) -> str | None:
+    groups = _non_state_codes()
+    beside_rebels: dict[str, int] = {}
+    times: dict[str, int] = {}
+    named: list[str] = []
+    for line in re.split(r"(?<=[.!?])\s+|\n", text):
+        found = [side for side in sides_in_text(line) if side in groups]
+        named += [side for side in found if side not in named]
+        for side in found:
+            times[side] = times.get(side, 0) + 1
+            if _REBEL_WORD.search(line):
+                beside_rebels[side] = beside_rebels.get(side, 0) + 1
+    if beside_rebels:  # named beside rebels counts twice; dicts keep the order of first mention
+        return max(beside_rebels, key=lambda side: 2 * beside_rebels[side] + times[side])
+    if named:
+        return named[0]
+    for m in _PRO_SIDE.finditer(text):
+        side = side_of_text(m.group(1))
+        if side:
+            return side
+    return None
 
 
 _LED = re.compile(r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)-led\s+(?:military\s+|international\s+)?coalition"
