@@ -390,3 +390,26 @@ def test_a_rival_government_speaks_as_officials(run):
     text = "The Government of National Accord said its forces had repelled an attack on Tripoli."
     ((_, _, src),) = _claims(run, text)
     assert (src.kind, src.side) == ("official", "GNA")
+
+
+def test_an_office_title_is_not_part_of_the_name(run):
+    text = ("Heavy fighting continues in Bakhmut, Deputy Defense Minister Hanna Maliar wrote on Telegram.\n"
+            "According to Maliar, Ukrainian units retook ground north of Bakhmut.")
+    names = {src.name for _, _, src in _claims(run, text)}
+    assert names == {"Hanna Maliar"}
+
+
+def test_a_monitor_named_for_a_country_speaks_for_no_side(run):
+    text = "The Syrian Observatory for Human Rights said 40 people were killed in air strikes on Idlib."
+    ((_, _, src),) = _claims(run, text)
+    assert (src.kind, src.side) == ("organization", None)
+
+
+def test_a_spokesman_for_the_rebels_speaks_for_their_group(run):
+    text = ("Rebels loyal to Riek Machar captured Bentiu on Tuesday.\n"
+            "A UN official said thousands had fled.\n"
+            "Aid groups said the town was empty.\n"
+            "Residents said shops were closed.\n"
+            "A spokesman for the rebels, Lul Ruai Koang, denied that civilians had been killed in Bentiu.")
+    by_name = _by_name(_claims(run, text))
+    assert by_name["Lul Ruai Koang"][1].side == "SPLA-IO"

@@ -200,16 +200,28 @@ def _person(span: Span) -> str | None:
             and not any(t.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "FAC") for t in words) \
             and kind_of(span.text) == "other" and not lexicon.sides_in_text(span.text):
         return span.text
+    titles = set(lexicon.load("source_kinds.json")["title_words"]) | set(lexicon.load("source_kinds.json")["rank_words"])
+    lead = 0
+    while lead < len(words) and words[lead].lower_.rstrip(".") in titles:
+        lead += 1
+    rest = words[lead:]
+    if lead and 2 <= len(rest) <= 3 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words) \
+            and not any(t.ent_type_ in ("GPE", "NORP", "LOC", "FAC") for t in rest) \
+            and not lexicon.sides_in_text(" ".join(t.text for t in rest)):
+        return " ".join(t.text for t in rest)  # "Deputy Defense Minister Hanna Maliar" (tagged ORG)
     return None
 
 
 def _without_rank(span: Span, start: int, end: int) -> str | None:
-    """A name without the military rank the tagger put in it ("Brig Gen Oleksandr Tarnavskyi" ->
-    "Oleksandr Tarnavskyi"); a name that is only a rank runs on to the capitalised words after it."""
+    """A name without the military rank or office title the tagger put in it ("Brig Gen Oleksandr
+    Tarnavskyi" -> "Oleksandr Tarnavskyi"); a name that is only a rank runs on to the capitalised
+    words after it."""
     ranks = set(lexicon.load("source_kinds.json")["rank_words"])
+    titles = set(lexicon.load("source_kinds.json")["title_words"])
     doc = span.doc
-    while start < end and doc[start].lower_.rstrip(".") in ranks:
-        start += 1
+    while start < end and (doc[start].lower_.rstrip(".") in ranks or (
+            doc[start].lower_.rstrip(".") in titles and end - start > 1)):
+        start += 1  # ("Deputy Defense Minister Hanna Maliar" -> "Hanna Maliar")
     if start == end:
         while end < span.end and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
             end += 1
@@ -300,10 +312,11 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                 side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span) \
                     or lexicon.first_armed_group_after(span, sentences=1) or side  # a lede that names it next
             armed_words = lexicon.load("events.json")["armed_modifiers"]
-            if side is None and any(t.lower_ in armed_words and t.i != span.root.i and t.head.i == span.root.i
-                                    for t in span):
-                side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1)
-                # "rebel sources", "a militant commander": the group the text names
+            if side is None and (any(t.lower_ in armed_words and t.i != span.root.i and t.head.i == span.root.i
+                                     for t in span) or _for_the_rebels(a.description, armed_words)):
+                side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1) \
+                    or lexicon.armed_group_of_document(span)
+                # "rebel sources", "a militant commander", "a spokesman for the rebels": the group the text names
             if side is None and GROUP_POSSESSIVE.search(a.description or ""):
                 # "The group's military spokesman, Yahya Saree": the armed group the text is about; a
                 # group's spokesman is its official, as GOLD.md's sets have it
@@ -316,6 +329,9 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                     kind = "organization"  # the UN's people are organization; the EU's stay official
             if side in lexicon.non_state_codes() and kind in ("organization", "other"):
                 kind = "military"  # an armed group speaking as such
+            elif kind == "organization" and side and side != "INT" and side not in lexicon.non_state_codes() \
+                    and NON_STATE_BODY.search(span.text + " " + (a.description or "")):
+                side = None  # "the Syrian Observatory for Human Rights": a monitor named for a country, not its voice
             sources.append(Source(
                 id=f"s{len(sources) + 1}", name=person or _display(span), mentions=[],
                 kind=kind, side=side, person=person, anonymous=_anonymous(span),
@@ -613,6 +629,17 @@ def _is_role(token) -> bool:
     """A title ("spokeswoman", "head", "chief") rather than a body ("ministry", "government")."""
     roles = lexicon.load("source_kinds.json").get("role_words", [])
     return token.lower_ in roles or token.lemma_.lower() in roles
+
+
+NON_STATE_BODY = re.compile(r"\b(?:observatory|rights|monitor|monitors|watch|network|lawyers|doctors|committees?|"
+                            r"foundation|charity|charities|ngos?|red cross|red crescent)\b", re.I)
+
+
+def _for_the_rebels(description: str | None, armed_words: list[str]) -> bool:
+    """ "A spokesman for the rebels", "a commander of the militants": a title held in an armed group."""
+    words = (description or "").lower().split()
+    return any(w in ("for", "of") and i + 2 < len(words) and words[i + 1] == "the"
+               and words[i + 2].strip(".,'’s") in armed_words for i, w in enumerate(words))
 
 
 LEADER_ROLES = {"leader", "chief", "commander", "head"}
