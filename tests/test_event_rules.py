@@ -516,3 +516,10 @@ def test_an_allied_group_counts_as_its_state_against_the_other_side(run):
             "Russian forces shelled Bakhmut.\n"
             "Officials said hundreds of Wagner fighters had been killed near Bakhmut.")
     assert _side_of(run, text, "casualties") == "UA"
+
+
+def test_the_mujahideen_are_the_armed_group_named_before(run):
+    text = ("Al-Shabaab fighters left Baidoa on Monday.\n"
+            '"The mujahideen have left Kismayo, but the city will become a battlefield," he said.')
+    sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal")]
+    assert sides == ["AL-SHABAAB", "AL-SHABAAB"]
