@@ -523,3 +523,20 @@ def test_the_mujahideen_are_the_armed_group_named_before(run):
             '"The mujahideen have left Kismayo, but the city will become a battlefield," he said.')
     sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal")]
     assert sides == ["AL-SHABAAB", "AL-SHABAAB"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Islamist fighters, who had controlled Timbuktu since April, fled the city on Sunday.", False),
+    ("Al-Shabab still controls the town of Jilib in Somalia.", False),
+    ("The rebels now control the two largest cities in Kivu.", False),
+    ("Rebel leaders say they now control Debaltseve.", True),
+    ("Rebels took control of Kidal on Tuesday.", True),
+])
+def test_standing_control_is_no_capture(run, text, expected):
+    assert bool(_of_type(run, text, "capture")) is expected
+
+
+def test_a_number_captured_is_prisoners(run):
+    text = "Ukraine's military said 13 soldiers had been killed near Debaltseve and that 90 had been captured."
+    types = {e.type for e, _ in _events(run, text)}
+    assert "capture" not in types and "casualties" in types

@@ -228,7 +228,7 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 etype = "attack"  # "launched 32 drones and two missiles at Ukraine"
             elif lemma in verbs:
                 etype = verbs[lemma]
-            elif lemma in needing_place and not (lemma in lex["state_verbs"] and token.tag_ in ("VBP", "VBZ")):
+            elif lemma in needing_place and not (lemma in lex["state_verbs"] and _standing_control(token)):
                 obj = _object(token)  # ("the rebels now control two cities" states who holds them)
                 passive_subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
                 args = ([obj] if obj is not None else []) + _pobj_of(token, {"of", "into"}) + (
@@ -247,8 +247,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                 if obj is not None and obj.lemma_.lower() in lex["capture_non_place_objects"]:
                     etype = None  # "seized power in a coup", "took the initiative"
                 elif obj is None and any(c.dep_ == "nsubjpass" and (c.lower_ in casualty_objects or c.lemma_.lower()
-                                         in casualty_objects) for c in token.children):
-                    etype = "casualties"  # "denied that any senior officers had been captured": prisoners
+                                         in casualty_objects or (c.like_num and c.i not in place_tokens))
+                                         for c in token.children):
+                    etype = "casualties"  # "denied that any senior officers had been captured", "90 had been captured"
                 elif obj is not None and obj.i not in place_tokens and any(
                         t.lower_ in casualty_objects or t.lemma_.lower() in casualty_objects
                         for t in [obj, *(_pobj_of(obj, {"of"}) if obj.pos_ in ("NOUN", "NUM") else [])]):
@@ -340,6 +341,15 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
 
 RECEIVED_AID = {"aid", "assistance", "support", "weapon", "weaponry", "arm", "equipment", "ammunition", "drone",
                 "missile", "tank", "shipment", "delivery"}
+
+
+def _standing_control(verb: Token) -> bool:
+    """ "gangs control 85% of the capital", "who had controlled Timbuktu since April", "which had
+    held Gao", "still controls the countryside", "the rebels now control two cities": who holds a
+    place, not its taking ("leaders say they now control the town" is a claim to have taken it)."""
+    now = verb.dep_ == "ccomp" and any(c.lower_ == "now" for c in verb.children)  # (said to be new, not stated)
+    lasting = any((c.dep_ == "prep" and c.lower_ in ("since", "for")) or c.lower_ == "still" for c in verb.children)
+    return lasting or (not now and (verb.tag_ in ("VBP", "VBZ") or verb.dep_ == "relcl"))
 
 
 def _received_from(verb: Token) -> Span | None:
