@@ -540,3 +540,11 @@ def test_a_number_captured_is_prisoners(run):
     text = "Ukraine's military said 13 soldiers had been killed near Debaltseve and that 90 had been captured."
     types = {e.type for e, _ in _events(run, text)}
     assert "capture" not in types and "casualties" in types
+
+
+def test_troops_named_by_no_side_are_the_one_state_at_war_there(run):
+    text = ("Fano militiamen seized Lalibela in Ethiopia's Amhara region on Wednesday.\n"
+            "The Ethiopian army shelled Gondar.\n"
+            '"The soldiers have left Lalibela," a resident said.')
+    sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal")]
+    assert sides == ["ET"]

@@ -1421,6 +1421,10 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
         by_sentence.setdefault(d.sentence, []).append(d)
     last: dict[str, str] = {}
     by_actor: dict[int, str] = {}  # the side found for an actor phrase (by its head), for its other events
+    groups = lexicon.non_state_codes()
+    states = {side for d in detected for side in (d.actor_side, d.victim_side)
+              if side and side != "INT" and side not in groups}
+    lone_state = bool(theatre) and states <= {theatre}  # no other state's troops in the text
     for d in detected:
         if d.enemy_of and not d.actor_side:
             continue  # the other side of enemy_of, once every side is known (to_events)
@@ -1429,6 +1433,11 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
                 d.victim_side = theatre  # "the army denied losing any soldiers"
             elif not d.victim and not d.actor_side:
                 d.actor_side = theatre
+        if not d.actor_side and d.actor is not None and theatre and _bare_troops(d.actor) and lone_state:
+            if d.victim and not d.victim_side:
+                d.victim_side = theatre
+            elif not d.victim:
+                d.actor_side = theatre  # "the soldiers have left": the army of the one state at war there
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
             d.actor_side = _attack_side(by_sentence[d.sentence])
         if not d.actor_side and d.actor is not None and theatre and not d.victim:
@@ -1455,6 +1464,13 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
         elif not d.actor_side and d.victim_side:
             fallback = _attack_side(by_sentence[d.sentence]) or last.get(d.type)
             d.fallback_side = fallback if fallback != d.victim_side else None
+
+
+def _bare_troops(actor: Span) -> bool:
+    """ "the soldiers", "troops", "Soldiers from Light Infantry Battalion 275": troops named by no side."""
+    root = actor.root
+    return root.lemma_.lower() in ("soldier", "troop", "serviceman") and not lexicon.sides_in_text(actor.text) \
+        and not any(t.dep_ == "poss" for t in root.children) and not _rebel_like(root)
 
 
 def _attack_side(events_of_sentence: list[Detected]) -> str | None:
