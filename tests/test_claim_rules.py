@@ -413,3 +413,12 @@ def test_a_spokesman_for_the_rebels_speaks_for_their_group(run):
             "A spokesman for the rebels, Lul Ruai Koang, denied that civilians had been killed in Bentiu.")
     by_name = _by_name(_claims(run, text))
     assert by_name["Lul Ruai Koang"][1].side == "SPLA-IO"
+
+
+def test_a_secretary_general_and_the_un_security_council_are_international(run):
+    text = ("Rebels attacked Bor in South Sudan.\n"
+            "The UN security council condemned both attacks, and secretary general Ban Ki-moon said those "
+            'responsible "must be held accountable".')
+    kinds = {src.name: (src.kind, src.side) for _, _, src in _claims(run, text)}
+    assert kinds["Ban Ki-moon"] == ("organization", "INT")
+    assert kinds["The UN security council"] == ("organization", "INT")
