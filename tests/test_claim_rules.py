@@ -332,6 +332,8 @@ def test_a_given_name_after_an_honorific_is_the_person_named_before(run):
      None),
     ("State-affiliated Walta Broadcasting reported that troops had taken Shire.", "State-affiliated Walta Broadcasting",
      "media", None),
+    ("Turkey's communications director said Turkish jets had struck Idlib.", "Turkey's communications director",
+     "official", "TR"),
 ])
 def test_bodies_named_by_their_kind(run, text, phrase, kind, side):
     ((got, _, src),) = _claims(run, text)
