@@ -424,3 +424,11 @@ def test_a_secretary_general_and_the_un_security_council_are_international(run):
     kinds = {src.name: (src.kind, src.side) for _, _, src in _claims(run, text)}
     assert kinds["Ban Ki-moon"] == ("organization", "INT")
     assert kinds["The UN security council"] == ("organization", "INT")
+
+
+def test_an_administration_official_speaks_for_the_government_that_spoke_last(run):
+    text = ("Russian forces shelled Kharkiv in Ukraine.\n"
+            "In Hiroshima on Friday, U.S. President Joe Biden told G7 leaders that Washington would back a joint "
+            "effort to train Ukrainian pilots on F-16 jets, a senior administration official said.")
+    by_name = _by_name(_claims(run, text))
+    assert by_name["a senior administration official"][1].side == "US"

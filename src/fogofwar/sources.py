@@ -617,6 +617,10 @@ def _inherited_side(a: Attribution, attributions: list[Attribution], sources: li
             if side:
                 return side
     kind = sources[-1].kind
+    if kind == "official" and any(t.lower_ == "administration" for t in a.source):
+        # "a senior administration official" after "U.S. President Joe Biden told G7 leaders": the
+        # administration of the government that spoke last
+        return next((src.side for src in reversed(sources[:-1]) if src.kind == "official" and src.side), None)
     if kind != "military":
         return None  # residents, reports, officials with no marker have no side of their own
     for src in reversed(sources[:-1]):
