@@ -432,3 +432,10 @@ def test_an_administration_official_speaks_for_the_government_that_spoke_last(ru
             "effort to train Ukrainian pilots on F-16 jets, a senior administration official said.")
     by_name = _by_name(_claims(run, text))
     assert by_name["a senior administration official"][1].side == "US"
+
+
+def test_coalition_figures_are_the_coalitions(run):
+    text = ("The U.S.-led coalition has bombed Islamic State in Raqqa.\n"
+            "Coalition aircraft carried out 4,000 air strikes around Raqqa, according to coalition figures.")
+    by_phrase = {phrase: src for phrase, _, src in _claims(run, text)}
+    assert by_phrase["coalition figures"].side == "US"

@@ -303,8 +303,8 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
             kind = _span_kind(span, a.description)
             side = lexicon.side_of_text(_without_location(span, kind)) or (
                 None if kind == "witness" else lexicon.side_of_text(a.description))  # "a mother sheltering in a school run by UNRWA"
-            if side is None and span.root.lemma_.lower() == "coalition":
-                side = lexicon.led_coalition_before(span)  # "The coalition said" after "the US-led coalition"
+            if side is None and any(t.lemma_.lower() == "coalition" for t in span):
+                side = lexicon.led_coalition_before(span)  # "The coalition said", "coalition figures" after "the US-led coalition"
             if not lexicon.sides_and_backers(span.text)[0] and _generic_group(span) and not (
                     span.root.lemma_.lower() == "coalition" and side):
                 # "The Iran-backed group said", "the group confirmed": the armed group that spoke last,
