@@ -439,3 +439,13 @@ def test_coalition_figures_are_the_coalitions(run):
             "Coalition aircraft carried out 4,000 air strikes around Raqqa, according to coalition figures.")
     by_phrase = {phrase: src for phrase, _, src in _claims(run, text)}
     assert by_phrase["coalition figures"].side == "US"
+
+
+@pytest.mark.parametrize("text", [
+    "The coalition said foreign fighters were not part of the deal, a claim that could not be independently verified.",
+    "Jets bombed villages near Myawaddy on Wednesday, killing five civilians, the KNU said, a figure Reuters could "
+    "not independently verify.",
+])
+def test_a_judgement_appended_to_the_whole_claim_counts(run, text):
+    ((_, claim, _),) = _claims(run, text)
+    assert claim.certainty == "unconfirmed"
