@@ -548,3 +548,9 @@ def test_troops_named_by_no_side_are_the_one_state_at_war_there(run):
             '"The soldiers have left Lalibela," a resident said.')
     sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal")]
     assert sides == ["ET"]
+
+
+def test_driving_a_side_out_of_a_place_takes_it(run):
+    text = "Government troops drove the rebels out of Kidal on Tuesday."
+    types = {e.type for e, place in _events(run, text) if place == "Kidal"}
+    assert types == {"withdrawal", "capture"}

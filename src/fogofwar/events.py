@@ -327,6 +327,8 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             etype = None  # "informed in advance"
         if etype:
             found.append((etype, token, tokens))
+            if etype == "withdrawal" and _expels_from_place(token, place_tokens):
+                found.append(("capture", token, tokens))  # "AMISOM pushed al-Shabab out of Mogadishu": taken
     for i in starts.get("receive", ()):  # "has received military support from Egypt"
         token = doc[i]
         if i not in used and token.pos_ == "VERB" and _received_from(token) is not None:
@@ -511,6 +513,18 @@ def _expelled(trigger: Token) -> Span | None:
         if subj is not None and token.pos_ in ("VERB", "AUX"):
             return _phrase(subj)
     return None
+
+
+def _expels_from_place(verb: Token, place_tokens: set[int]) -> bool:
+    """An active expulsion from a named place ("pushed al-Shabab out of Mogadishu", "drove the
+    rebels from Kidal"): the subject took the place, as the expelled left it."""
+    if verb.pos_ not in ("VERB", "AUX") or not _is_expulsion(verb) or any(c.dep_ == "nsubjpass" for c in verb.children):
+        return False
+    if not any(c.dep_ == "nsubj" for c in verb.children):
+        return False
+    origins = [t for prep in verb.children if prep.dep_ in ("prep", "prt") and prep.lower_ in ("out", "from")
+               for t in prep.subtree if t.i != prep.i]
+    return any(t.i in place_tokens for t in origins)
 
 
 def _is_expulsion(trigger: Token) -> bool:
@@ -1195,6 +1209,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
     speech_nouns = set(_cues()["speech_nouns_in_statement"]) | set(_cues()["evidence_nouns"])
     for etype, trigger, tokens in triggers:
         actor = _actor(trigger)
+        if etype == "capture" and trigger.pos_ in ("VERB", "AUX") and _is_expulsion(trigger):
+            subject = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+            actor = _phrase(subject) if subject is not None else None  # the expeller took the place
         if actor is not None and actor.root.lemma_.lower() in speech_nouns:
             actor = None  # "said in a statement that ... killed": a statement kills no one
         sentence = sentence_of[trigger.i]
