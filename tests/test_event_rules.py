@@ -554,3 +554,11 @@ def test_driving_a_side_out_of_a_place_takes_it(run):
     text = "Government troops drove the rebels out of Kidal on Tuesday."
     types = {e.type for e, place in _events(run, text) if place == "Kidal"}
     assert types == {"withdrawal", "capture"}
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Russia's Defense Ministry said its warplanes had flown 40 sorties near Mayadin in Syria.", "attack"),
+    ("In Raqqa's Naim Square, the militants once staged public killings.", "casualties"),
+])
+def test_sorties_and_killings_are_events(run, text, etype):
+    assert _of_type(run, text, etype)
