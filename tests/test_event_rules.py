@@ -562,3 +562,9 @@ def test_driving_a_side_out_of_a_place_takes_it(run):
 ])
 def test_sorties_and_killings_are_events(run, text, etype):
     assert _of_type(run, text, etype)
+
+
+def test_troops_sent_to_a_town_go_there(run):
+    text = "Turkey has sent thousands of troops and hundreds of armoured vehicles to Idlib since early February."
+    places = {place for e, place in _of_type(run, text, "aid")}
+    assert places == {"Idlib"}

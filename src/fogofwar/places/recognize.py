@@ -343,8 +343,10 @@ def metonymy(m: Mention, doc: Doc, countryish: bool) -> str:
             return "agent"
         if prep in ("to", "for") and (attach.lemma_.lower() in TRANSFER_VERBS or attach.lemma_.lower() in TRANSFER_NOUNS):
             sent = [c for c in attach.children if c.dep_ in ("dobj", "nsubjpass")]
-            if not (prep == "to" and any(c.lower_ in PERSONNEL_NOUNS for c in sent)):
-                return "recipient of a transfer"  # (troops sent to a place go there)
+            sent += [g for c in sent for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for g in p.children if g.dep_ == "pobj"]  # "thousands of troops"
+            if countryish and not (prep == "to" and any(c.lower_ in PERSONNEL_NOUNS for c in sent)):
+                return "recipient of a transfer"  # (troops sent to a place go there; a town is never a recipient)
         if prep == "from" and countryish and attach.lemma_.lower() in TRANSFER_NOUNS:
             return "supplier"
         if prep == "from" and countryish and attach.lemma_.lower() in MESSAGE_NOUNS:
