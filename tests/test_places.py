@@ -372,3 +372,12 @@ def test_a_town_before_airport_is_a_place(run):
     article = run(["A Houthi drone attack on Abha airport set a plane on fire."], published="2021-02-17").articles[0]
     assert [(p.mention, p.country) for p in article.places] == [("Abha", "SA")]
     assert [e.type for e in article.events if e.place == article.places[0].id] == ["attack"]
+
+
+def test_a_town_possessing_a_site_is_a_place(nlp, gaz):
+    """ "Kismayo's airport and seaport" locate the town (even when the tagger calls it a person);
+    "Kismayo's mayor" does not."""
+    _, places = _places(nlp, gaz, "Kenyan troops had seized Kismayo's airport and seaport.")
+    assert [p.mention for p in places] == ["Kismayo"]
+    _, places = _places(nlp, gaz, "Kismayo's mayor said the city was calm.")
+    assert "Kismayo's" not in [p.mention for p in places] and len([p for p in places if p.start == 0]) == 0

@@ -44,7 +44,8 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, LOWER, TAG
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from fogofwar.nlp import QUOTE_MARKS
@@ -74,6 +75,7 @@ ADMIN_WORDS = ADMIN1_WORDS | ADMIN2_WORDS
 SETTLEMENT_NOUNS = {"city", "cities", "town", "towns", "village", "villages", "settlement", "settlements",
                     "capital", "hamlet", "suburb", "port", "hub"}
 SITE_NOUNS = {"airport", "airbase", "airfield", "harbour", "harbor"}  # "Abha airport": the town's
+PART_OF_TOWN_NOUNS = {"seaport", "port", "outskirts", "suburbs", "centre", "center", "streets", "outskirt"}
 CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "at", "az", "ed", "en", "es", "ez", "de", "del",
               "la", "le", "les", "da", "do", "dos", "das", "di", "bin", "ibn", "bani", "beni", "abu",
               "umm", "ben", "of", "upon", "on", "sur", "am", "im", "-", "'", "’"}
@@ -177,14 +179,18 @@ def peoples() -> frozenset[str]:
 
 
 NAMING_VERBS = {"dubbed", "codenamed", "code-named", "nicknamed", "named", "titled"}
+_NAMING_VERB_IDS = frozenset(get_string_id(w) for w in NAMING_VERBS)  # their spaCy hashes (LOWER)
 
 
 def _quoted_names(doc: Doc, toks: list[Token]) -> list[Span]:
     """A quoted title-case name after a naming verb ("a counter-offensive dubbed \"Volcano of
-    Anger\"", "an operation codenamed \"Iron Wall\""): an operation's or a group's name."""
+    Anger\"", "an operation codenamed \"Iron Wall\""): an operation's or a group's name.
+
+    The naming verbs are found by their hashes in one array (not by each token's ``lower_``)."""
     out = []
-    for k, t in enumerate(toks[:-2]):
-        if t.lower_ not in NAMING_VERBS or toks[k + 1].text not in QUOTE_MARKS:
+    lowers = doc.to_array(LOWER).tolist() if len(toks) > 2 else []
+    for k in [k for k, h in enumerate(lowers[:-2]) if h in _NAMING_VERB_IDS]:
+        if toks[k + 1].text not in QUOTE_MARKS:
             continue
         end = next((j for j in range(k + 2, min(k + 12, len(toks))) if toks[j].text in QUOTE_MARKS), None)
         if end is None or end == k + 2:
@@ -216,11 +222,11 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
         while j > i + 1 and not _is_cap(toks[j - 1]):
             j -= 1
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
-            words = doc[i:j]
-            if (all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in words)
-                    and normalize(words.text) not in demonyms and normalize(words.text) not in peoples()
-                    and gazetteer.has_name(words.text)):
-                continue
+            if all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in toks[i:j]):
+                name = doc[i:j].text
+                norm = normalize(name)
+                if norm not in demonyms and norm not in peoples() and gazetteer.has_name(name):
+                    continue
         out.append(e)
     return out + _quoted_names(doc, toks)
 
@@ -259,12 +265,15 @@ def _settlement_hint(head: Token) -> bool:
         return True
     if root.dep_ == "appos" and root.head.lower_ in SETTLEMENT_NOUNS:
         return True
+    if root.dep_ == "poss" and (root.head.lower_ in SITE_NOUNS or root.head.lower_ in PART_OF_TOWN_NOUNS):
+        return True  # "Kismayo's airport and seaport", "Bakhmut's western outskirts"
     return root.dep_ in ("compound",) and (root.head.lower_ in SETTLEMENT_NOUNS or root.head.lower_ in SITE_NOUNS)
 
 
 def _geo_part(noun: Token) -> bool:
     """A noun for a part of space ("border", "capital", "northeast"), by its form or its lemma."""
-    return noun.lower_ in GEO_PART_NOUNS or noun.lemma_.lower() in GEO_PART_NOUNS
+    return noun.lower_ in GEO_PART_NOUNS or noun.lemma_.lower() in GEO_PART_NOUNS or (
+        noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_TOWN_NOUNS)  # "Kismayo's airport and seaport"
 
 
 def _surface_locative(toks: Sequence[Token], i: int) -> bool:
@@ -400,10 +409,9 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     n = len(doc)
     toks = list(doc)
     text = text_of(doc)
-    offsets = doc.to_array([IDX, LENGTH]).tolist()
-    starts = [o[0] for o in offsets]
-    ends = [o[0] + o[1] for o in offsets]
-    words = [t.text for t in toks]
+    starts = doc.to_array(IDX).tolist() if n else []
+    ends = [s + k for s, k in zip(starts, doc.to_array(LENGTH).tolist())] if n else []
+    words = [text[s:e] for s, e in zip(starts, ends)]  # (each token's text)
 
     caps = [bool(w) and w[0].isupper() and any(c.isalpha() for c in w) for w in words]  # _is_cap
 
@@ -476,13 +484,14 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     for e in ents:
         for k in range(e.start, e.end):
             ent_label[k] = e.label_
-    tags = [t.tag_ for t in toks]
+    strings = doc.vocab.strings
+    tags = [strings[h] for h in doc.to_array(TAG).tolist()] if n else []
     i = 0
     while i < n:
-        if inside_other_name(i):
+        if not caps[i] or inside_other_name(i):
             i += 1  # the tail of a hyphenated name ("Lashkar-e-Taiba"), an abbreviation "(MoD)"
-            continue
-        if covered[i] or blocked[i] or not caps[i] or (tags[i] not in ("NNP", "NNPS") and not (
+            continue  # (the tests here and below only read the document: their order is free)
+        if covered[i] or blocked[i] or (tags[i] not in ("NNP", "NNPS") and not (
                 # a sentence-initial name the tagger took for a common noun ("Kharkiv was hit")
                 # (only with a locative cue of its own: "Kharkiv was hit", not "Police said")
                 tags[i] == "NN" and toks[i].is_sent_start and _locative_cue(toks[i])) and not (
