@@ -568,3 +568,8 @@ def test_troops_sent_to_a_town_go_there(run):
     text = "Turkey has sent thousands of troops and hundreds of armoured vehicles to Idlib since early February."
     places = {place for e, place in _of_type(run, text, "aid")}
     assert places == {"Idlib"}
+
+
+def test_an_operation_in_which_a_town_was_taken_is_an_attack(run):
+    text = "French and Malian forces took Gao, the largest city in the north, in an operation on Saturday."
+    assert [e.actor_side for e, _ in _of_type(run, text, "attack", published="2013-01-28")] == ["FR"]

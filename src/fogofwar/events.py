@@ -312,6 +312,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                     elif any(c.dep_ == "prep" and c.lower_ == "by" and any(g.dep_ == "pobj" for g in c.children)
                              for c in token.children) and any(c.lower_ == "military" for c in token.children):
                         etype = "attack"  # "after a 24-hour military offensive by Azerbaijan": force used, by whom
+                elif token.dep_ == "pobj" and head.lower_ in ("in", "during") and head.head.pos_ == "VERB" \
+                        and {verbs.get(head.head.lemma_.lower()), needing_place.get(head.head.lemma_.lower())} & {
+                            "capture", "attack"}:
+                    etype = "attack"  # "took Gao in an operation on Saturday": the force used to take it
             elif (low in lex["war_nouns"] or lemma in lex["war_nouns"]) and any(
                     c.dep_ == "prep" and c.lower_ in ("in", "with", "against") and any(g.dep_ == "pobj" for g in c.children)
                     for c in token.children):
