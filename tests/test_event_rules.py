@@ -573,3 +573,8 @@ def test_troops_sent_to_a_town_go_there(run):
 def test_an_operation_in_which_a_town_was_taken_is_an_attack(run):
     text = "French and Malian forces took Gao, the largest city in the north, in an operation on Saturday."
     assert [e.actor_side for e, _ in _of_type(run, text, "attack", published="2013-01-28")] == ["FR"]
+
+
+def test_a_verb_the_tagger_took_for_a_noun_before_a_place(run):
+    text = "Rebels seized the town of Bor last year.\nUgandan troops helped the army retake Bor in January."
+    assert [place for _, place in _of_type(run, text, "capture", published="2014-04-22")] == ["Bor", "Bor"]

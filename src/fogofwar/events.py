@@ -320,6 +320,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                     c.dep_ == "prep" and c.lower_ in ("in", "with", "against") and any(g.dep_ == "pobj" for g in c.children)
                     for c in token.children):
                 etype = "attack"  # "the war in Gaza", "a year of war with Israel": a named use of force
+        if not etype and token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound" and token.head.i in place_tokens \
+                and verbs.get(token.lower_) and token.i + 1 == token.head.i:
+            etype = verbs[token.lower_]  # "helped the army retake Bor": a verb the tagger took for a noun
         if not etype and token.pos_ == "ADJ" and token.dep_ in ("acomp", "oprd") and token.lower_ in lex["state_adjectives"]:
             etype = lex["state_adjectives"][token.lower_]  # "Ukrainian forces remain trapped in Krynky"
         if etype == "encirclement" and token.dep_ == "amod":
