@@ -578,3 +578,11 @@ def test_an_operation_in_which_a_town_was_taken_is_an_attack(run):
 def test_a_verb_the_tagger_took_for_a_noun_before_a_place(run):
     text = "Rebels seized the town of Bor last year.\nUgandan troops helped the army retake Bor in January."
     assert [place for _, place in _of_type(run, text, "capture", published="2014-04-22")] == ["Bor", "Bor"]
+
+
+def test_a_town_that_fell_was_taken_by_the_speakers_enemy(run):
+    text = ("Russian forces shelled Bakhmut.\n"
+            "Ukrainian troops attacked Russian positions near Bakhmut.\n"
+            "A Ukrainian military spokesman denied that the city had fallen.")
+    found = [e for e in run([text], published="2023-05-21").articles[0].events if e.type == "capture"]
+    assert [e.actor_side for e in found] == ["RU"]  # (a denied event, kept with its claim)

@@ -220,6 +220,10 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             elif lemma in lex["fall_verbs"]:
                 winner = _fallen_to(token)  # "the command has fallen to rebels": taken by them
                 etype = "capture" if winner is not None and (_armed(winner) or lexicon.side_of_text(winner.text)) else None
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                if etype is None and winner is None and subject is not None and (
+                        subject.i in place_tokens or subject.lemma_.lower() in ("city", "town", "village", "capital")):
+                    etype = "capture"  # "denied that the town had fallen": taken, by the other side
             elif lemma in verbs and verbs[lemma]:
                 etype = verbs[lemma]
             elif lemma in lex["troop_support_verbs"]:
@@ -1299,6 +1303,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
             actor.root.lemma_.lower() in lex["enemy_heads"] else None
+        if etype == "capture" and trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in lex["fall_verbs"] \
+                and _fallen_to(trigger) is None and not side:
+            enemy_of = _speaker_side(trigger, voices) or enemy_of  # "the junta denied that the town had fallen"
         if _nominal(trigger) and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in lex["repel_verbs"] \
                 and (actor is None or (actor.root.head.i == trigger.head.i and actor.root.dep_ == "nsubj")):
             enemy_of = side  # "Ukrainian troops repelled the assault": the assault was the other side's
