@@ -586,3 +586,9 @@ def test_a_town_that_fell_was_taken_by_the_speakers_enemy(run):
             "A Ukrainian military spokesman denied that the city had fallen.")
     found = [e for e in run([text], published="2023-05-21").articles[0].events if e.type == "capture"]
     assert [e.actor_side for e in found] == ["RU"]  # (a denied event, kept with its claim)
+
+
+def test_those_who_hear_gunfire_did_not_fire(run):
+    text = ("Residents of Mae Sot, the Thai town across the river, said they had heard heavy gunfire overnight "
+            "as fighting continued on the outskirts of Myawaddy.")
+    assert all(e.actor_side != "TH" for e, _ in _of_type(run, text, "attack"))

@@ -613,8 +613,9 @@ def _actor(trigger: Token) -> Span | None:
             subject = next((c for c in head.head.children if c.dep_ in SUBJECT_DEPS), None)
             if subject is not None:
                 return _phrase(subject)  # "Russian warplanes had been involved in the attack"
-        if token.dep_ in ("dobj", "oprd", "attr") and head.lemma_.lower() in _lex()["reaction_verbs"]:
-            return None  # "Iran's spokesman condemned the strikes", "what it called an attack": no striker
+        if token.dep_ in ("dobj", "oprd", "attr") and (head.lemma_.lower() in _lex()["reaction_verbs"]
+                                                       or head.lemma_.lower() in _lex()["perception_verbs"]):
+            return None  # "Iran's spokesman condemned the strikes", "residents heard gunfire": no striker
         if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
             token = head.head if token.dep_ == "pobj" else head
         else:
