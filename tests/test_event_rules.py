@@ -592,3 +592,10 @@ def test_those_who_hear_gunfire_did_not_fire(run):
     text = ("Residents of Mae Sot, the Thai town across the river, said they had heard heavy gunfire overnight "
             "as fighting continued on the outskirts of Myawaddy.")
     assert all(e.actor_side != "TH" for e, _ in _of_type(run, text, "attack"))
+
+
+def test_the_troops_after_government_troops_are_the_theatres(run):
+    text = ("Government troops have pulled out of Debaltseve in eastern Ukraine after weeks of fighting near Donetsk.\n"
+            "Poroshenko said 80% of the troops had left Debaltseve in an organised manner.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal")]
+    assert sides and sides[-1] == "UA"

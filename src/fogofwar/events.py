@@ -955,6 +955,21 @@ def _definite_side(actor: Span) -> str | None:
     return None
 
 
+def _state_antecedent(actor: Span) -> bool:
+    """ "the troops" after "government troops": a definite noun whose last earlier mention with the
+    same head is a state institution (and named no side)."""
+    root = actor.root
+    if not any(c.lower_ in ("the", "these", "those") for c in root.children):
+        return False
+    lemma = root.lemma_.lower()
+    same = next((set(group) for group in _lex()["actor_synonyms"] if lemma in group), {lemma})
+    for t in reversed(list(actor.doc[: actor.start])):
+        if t.lemma_.lower() in same and t.pos_ == "NOUN":
+            earlier = actor.doc[min(c.i for c in t.subtree if c.i <= t.i): t.i + 1]
+            return not lexicon.sides_in_text(earlier.text) and _state_institution(earlier)
+    return False
+
+
 @functools.lru_cache(maxsize=1)
 def _state_forces() -> frozenset[str]:
     """Codes of actors.json that are a state's own armed forces ("state_force": the Sudanese army)."""
@@ -1465,7 +1480,8 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
                 d.victim_side = theatre  # "the army denied losing any soldiers"
             elif not d.victim and not d.actor_side:
                 d.actor_side = theatre
-        if not d.actor_side and d.actor is not None and theatre and _bare_troops(d.actor) and lone_state:
+        if not d.actor_side and d.actor is not None and theatre and (
+                (_bare_troops(d.actor) and lone_state) or _state_antecedent(_of_target(d.actor))):
             if d.victim and not d.victim_side:
                 d.victim_side = theatre
             elif not d.victim:
@@ -1496,6 +1512,12 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
         elif not d.actor_side and d.victim_side:
             fallback = _attack_side(by_sentence[d.sentence]) or last.get(d.type)
             d.fallback_side = fallback if fallback != d.victim_side else None
+
+
+def _of_target(actor: Span) -> Span:
+    """ "80% of the troops" -> "the troops"; any other phrase as it is."""
+    of = _pobj_of(actor.root, {"of"}) if actor.root.pos_ in ("NOUN", "NUM", "ADJ", "PRON") else []
+    return _phrase(of[0]) if of and actor.root.lemma_.lower() not in _lex()["armed_actor_heads"] else actor
 
 
 def _bare_troops(actor: Span) -> bool:
