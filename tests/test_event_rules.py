@@ -599,3 +599,11 @@ def test_the_troops_after_government_troops_are_the_theatres(run):
             "Poroshenko said 80% of the troops had left Debaltseve in an organised manner.")
     sides = [e.actor_side for e, _ in _of_type(run, text, "withdrawal")]
     assert sides and sides[-1] == "UA"
+
+
+@pytest.mark.parametrize("text", [
+    "Donors meeting in Addis Ababa on Tuesday are expected to pledge funds for the African force.",
+    "Washington was still considering supplying Ukraine with defensive weapons.",
+])
+def test_aid_not_yet_promised_did_not_happen(run, text):
+    assert not _of_type(run, text, "aid", published="2015-02-18")

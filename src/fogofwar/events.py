@@ -1387,6 +1387,11 @@ def _armed_antecedent(pronoun: Span) -> Span | None:
 
 def _promised(trigger: Token) -> bool:
     """Aid under "would"/"will" or a verb of promising ("pledged to send", "Tehran would continue to provide")."""
+    chain = [trigger]
+    while len(chain) < 4 and chain[-1].dep_ in ("xcomp", "ccomp") and chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+    if any(t.lemma_.lower() in ("expect", "consider", "hope", "ask", "urge", "request") for t in chain):
+        return False  # "are expected to pledge", "still considering supplying": not yet promised
     token = trigger
     for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in token.children):
