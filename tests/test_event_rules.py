@@ -607,3 +607,8 @@ def test_the_troops_after_government_troops_are_the_theatres(run):
 ])
 def test_aid_not_yet_promised_did_not_happen(run, text):
     assert not _of_type(run, text, "aid", published="2015-02-18")
+
+
+def test_an_event_expected_once_something_happens_has_not_happened(run):
+    text = "Human rights groups have warned of reprisals against civilians once government forces take control of Kismayo."
+    assert not _of_type(run, text, "capture", published="2012-09-29")

@@ -93,6 +93,9 @@ def _modality(trigger: Token) -> str:
             return "hypothetical"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return "hypothetical"
+        if token.tag_ in ("VBP", "VBZ") and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("once", "until")
+                                                for c in token.children):
+            return "hypothetical"  # "reprisals ... once government forces take control of the city": not yet
         if token.dep_ in ("acl", "relcl") and _purpose_infinitive(token):
             return "planned"  # "troops to help Kinshasa fight the rebels"
         if token.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "advcl") and token.head.i != token.i:
