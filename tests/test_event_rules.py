@@ -612,3 +612,8 @@ def test_aid_not_yet_promised_did_not_happen(run, text):
 def test_an_event_expected_once_something_happens_has_not_happened(run):
     text = "Human rights groups have warned of reprisals against civilians once government forces take control of Kismayo."
     assert not _of_type(run, text, "capture", published="2012-09-29")
+
+
+def test_a_would_shared_by_two_verbs_makes_both_hypothetical(run):
+    text = "Prigozhin said Wagner would hand its positions in Bakhmut to the army and pull its fighters back to rear bases."
+    assert not _of_type(run, text, "withdrawal", published="2023-05-21")

@@ -91,6 +91,9 @@ def _modality(trigger: Token) -> str:
             return "hypothetical"  # "an all-out assault on El Fasher could trigger a massacre"
         if any(c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.children):
             return "hypothetical"
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("aux", "nsubj") for c in token.children) \
+                and any(c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.head.children):
+            return "hypothetical"  # "Wagner would hand its positions ... and pull its fighters back": shared "would"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return "hypothetical"
         if token.tag_ in ("VBP", "VBZ") and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("once", "until")
