@@ -48,7 +48,7 @@ def _analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
 
     sentences = sentences_of(doc)
     sentence_of = sentence_index(doc, sentences)
-    places = extract_places(doc, gazetteer=gazetteer, sentences=sentences)
+    places = extract_places(doc, gazetteer=gazetteer, sentences=sentences, sentence_of=sentence_of)
 
     attributions = claims_stage.find_attributions(doc, sentences, sentence_of)
     sources, source_ids = sources_stage.resolve_sources(attributions, theatre=events_stage.theatre_of(places), places=places)

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 
 from fogofwar.dedupe import Copy, CopyDoc, copies_of, long_sentences
 from fogofwar.models import (
-    ArticleResult, Claim, Event, Ledger, LedgerEntry, Place, Source, Story, StoryPlace, StorySource,
+    ArticleResult, Claim, Event, Ledger, LedgerEntry, Place, Sentence, Source, Story, StoryPlace, StorySource,
 )
 
 DATE_WINDOW_DAYS = 3
@@ -274,15 +274,30 @@ def place_key(place: Place | StoryPlace | None) -> str | None:
     return f"n:{_fold(name)}" if name else None
 
 
-def _sentence_text(article: ArticleResult, event: Event) -> tuple[str, int]:
-    s = next((x for x in article.sentences if x.index == event.sentence), None)
+def _sentence_index(article: ArticleResult) -> dict[int, Sentence]:
+    """Each sentence index -> its first record (what :func:`_sentence_text` would find by a scan)."""
+    out: dict[int, Sentence] = {}
+    for x in article.sentences:
+        out.setdefault(x.index, x)
+    return out
+
+
+def _sentence_text(article: ArticleResult, event: Event, by_index: dict[int, Sentence] | None = None
+                   ) -> tuple[str, int]:
+    """The event's sentence text and its offset; ``by_index`` (:func:`_sentence_index`) spares a scan
+    of the sentences per event."""
+    if by_index is not None:
+        s = by_index.get(event.sentence)
+    else:
+        s = next((x for x in article.sentences if x.index == event.sentence), None)
     start, end = (s.start, s.end) if s else (event.start, event.end)
     return article.article.text[start:end], start
 
 
-def _trigger_offsets(article: ArticleResult, event: Event) -> tuple[str, str]:
+def _trigger_offsets(article: ArticleResult, event: Event, by_index: dict[int, Sentence] | None = None
+                     ) -> tuple[str, str]:
     """The sentence text before and after the event's trigger."""
-    text, _ = _sentence_text(article, event)
+    text, _ = _sentence_text(article, event, by_index)
     i = text.lower().find(event.trigger.lower()) if event.trigger else -1
     if i < 0:
         return text, ""
@@ -302,14 +317,16 @@ def _earlier_places(article: ArticleResult, event: Event, types: set[str]) -> li
     return out
 
 
-def event_places(article: ArticleResult, event: Event) -> list[tuple[Place, str]]:
+def event_places(article: ArticleResult, event: Event, by_index: dict[int, Sentence] | None = None
+                 ) -> list[tuple[Place, str]]:
     """Where an event took place, resolving anaphors the trigger governs.
 
     "By seizing the two cities" -> the two most recent places earlier
     events of the same type happened at; "the retaking of the city", "the
     withdrawal" with no place of its own -> the most recent one.
+    ``by_index``: the article's :func:`_sentence_index`, when the caller looks up many events.
     """
-    before, after = _trigger_offsets(article, event)
+    before, after = _trigger_offsets(article, event, by_index)
     plural = _PLURAL_ANAPHOR.match(after)
     if plural:
         n = 2 if plural.group("both") else _NUMBER_WORDS.get(plural.group("n").lower(), None)
@@ -344,10 +361,11 @@ def story_keys(result: ArticleResult) -> set[tuple[str, str]]:
     same name need a spatial look-up besides.
     """
     keys: set[tuple[str, str]] = set()
+    by_index = _sentence_index(result)
     for event in result.events:
         if event.modality not in STORY_MODALITIES and not _is_denial(event):
             continue
-        for place, _ in event_places(result, event):
+        for place, _ in event_places(result, event, by_index):
             key = place_key(place)
             if key is None:
                 continue
@@ -360,10 +378,11 @@ def story_keys(result: ArticleResult) -> set[tuple[str, str]]:
 def story_input(article: ArticleResult) -> StoryInput:
     """The slim projection of an article's result that :func:`build_inputs` reads."""
     members: list[MemberInput] = []
+    by_index = _sentence_index(article)
     for n, event in enumerate(article.events):
         if event.modality not in STORY_MODALITIES and not _is_denial(event):
             continue
-        places = event_places(article, event)
+        places = event_places(article, event, by_index)
         if not places:
             continue
         claims = [c for c in article.claims if c.id in event.claims]
@@ -372,7 +391,7 @@ def story_input(article: ArticleResult) -> StoryInput:
             src = article.source(c.source)
             if src is not None and all(x.id != src.id for x in sources):
                 sources.append(src)
-        sentence, _ = _sentence_text(article, event)
+        sentence, _ = _sentence_text(article, event, by_index)
         for place, via in places:
             members.append(MemberInput(len(members), n, event, place, via, claims, sources, sentence))
     a = article.article

@@ -15,9 +15,8 @@ import calendar
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import numpy
 from spacy.attrs import LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
@@ -27,7 +26,7 @@ from fogofwar.nlp import text_of
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 # words that are a date on their own, entity or not; with the weekdays, as spaCy's string ids
 _LONE_WORDS = frozenset(("yesterday", "overnight", "today", "tonight"))
-_LONE_AND_WEEKDAY_IDS = numpy.array([get_string_id(w) for w in sorted(_LONE_WORDS | set(WEEKDAYS))], dtype="uint64")
+_LONE_AND_WEEKDAY_IDS = frozenset(get_string_id(w) for w in _LONE_WORDS | set(WEEKDAYS))
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -197,6 +196,15 @@ class DateMention:
     span: Span
     resolved: ResolvedDate
     anchor: Token  # the verb or event noun the expression modifies
+    # ``span.sent``, looked up once when the mention is made (``date_of`` compares it for every event)
+    sent: Span | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, span: Span, resolved: ResolvedDate) -> "DateMention":
+        return cls(span, resolved, _anchor(span), span.sent)
+
+    def sentence(self) -> Span:
+        return self.sent if self.sent is not None else self.span.sent
 
 
 def _anchor(span: Span) -> Token:
@@ -226,23 +234,23 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateMention]:
         if resolved is None and ent.start > 0 and doc[ent.start - 1].lower_ in ("during", "in", "overnight"):
             resolved = resolve(doc[ent.start - 1].text + " " + ent.text, published)  # "during the night"
         if resolved:
-            mentions.append(DateMention(ent, resolved, _anchor(ent)))
+            mentions.append(DateMention.of(ent, resolved))
             covered.update(range(ent.start, ent.end))
     # only the tokens that are one of the words below (found by their hashes, not one by one)
-    lowers = doc.to_array(LOWER) if len(doc) else numpy.zeros(0, dtype="uint64")
-    for i in numpy.flatnonzero(numpy.isin(lowers, _LONE_AND_WEEKDAY_IDS)).tolist():
+    lowers = doc.to_array(LOWER).tolist() if len(doc) else []
+    for i in [i for i, h in enumerate(lowers) if h in _LONE_AND_WEEKDAY_IDS]:
         token = doc[i]
         if token.i not in covered and token.lower_ in _LONE_WORDS:
             span = doc[token.i: token.i + 1]  # "killed 19 people in Rafah overnight": not always an entity
             resolved = resolve(span.text, published)
             if resolved:
-                mentions.append(DateMention(span, resolved, _anchor(span)))
+                mentions.append(DateMention.of(span, resolved))
             continue
         if token.i not in covered and token.lower_ in WEEKDAYS:
             span = doc[token.i: token.i + 1]
             resolved = resolve(span.text, published)
             if resolved:
-                mentions.append(DateMention(span, resolved, _anchor(span)))
+                mentions.append(DateMention.of(span, resolved))
     mentions.sort(key=lambda m: m.span.start)
     return _with_anaphoric(doc, mentions, covered)
 
@@ -265,7 +273,7 @@ def _with_anaphoric(doc: Doc, mentions: list[DateMention], covered: set[int]) ->
         previous = max(earlier, key=lambda m: m.span.start).resolved if earlier else None
         resolved = shift_anaphoric(span.text, previous)
         if resolved:
-            mentions.append(DateMention(span, resolved, _anchor(span)))
+            mentions.append(DateMention.of(span, resolved))
             mentions.sort(key=lambda m: m.span.start)
     return mentions
 
@@ -302,7 +310,14 @@ def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
     """The date attached to an event's trigger or to a verb above it in its own clause: the climb
     stops at a relative clause ("the region, where fighting has killed ... since Thursday" is not
     dated by the main verb) and at the clause a speech verb reports ("said on Friday it had
-    seized": the speech's date, not the event's)."""
+    seized": the speech's date, not the event's).
+
+    Only the mentions in the trigger's sentence can date it: they are picked out first (most
+    sentences have none), and a mention's anchor is found among the ancestors by its offset."""
+    sent = trigger.sent
+    here = [m for m in mentions if m.sentence() == sent]
+    if not here:
+        return None
     ancestors = [trigger]
     token = trigger
     antecedent: Token | None = None
@@ -314,13 +329,14 @@ def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
             break  # (but "announced last week that it would provide": the announcement is the pledge)
         token = token.head
         ancestors.append(token)
+    depth_at: dict[int, int] = {}  # token offset -> its first place in the climb (tokens compare by offset)
+    for k, a in enumerate(ancestors):
+        depth_at.setdefault(a.idx, k)
     best: tuple[int, DateMention] | None = None
-    for m in mentions:
-        if m.span.sent != trigger.sent:
-            continue
+    for m in here:
         anchor = m.anchor
-        if anchor in ancestors:
-            depth = ancestors.index(anchor)
+        if anchor.idx in depth_at:
+            depth = depth_at[anchor.idx]
         elif antecedent is not None and _modifies(m.span.root, antecedent, token):
             depth = len(ancestors)  # the antecedent noun's own date dates what its relative clause says
         else:
@@ -336,8 +352,8 @@ def date_of(trigger: Token, mentions: list[DateMention]) -> ResolvedDate | None:
         # in its verb's coordinated verbs and modifiers.
         bases = [b for b in (trigger, base) if b.pos_ in ("VERB", "AUX") or b.i == trigger.i]
         for b in dict.fromkeys(bases):
-            for m in mentions:
-                if m.span.sent != trigger.sent or m.anchor.i == b.i:
+            for m in here:
+                if m.anchor.i == b.i:
                     continue
                 depth, t = 0, m.anchor
                 while t.i != b.i and t.head.i != t.i and depth < 4:

@@ -50,11 +50,12 @@ def analyse(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
 
 
 def extract_places(doc: Doc, gazetteer: Gazetteer | None = None,
-                   sentences: list[Sentence] | None = None) -> list[Place]:
+                   sentences: list[Sentence] | None = None, sentence_of: list[int] | None = None) -> list[Place]:
     """Places mentioned in ``doc`` as locations, ids p1.. in text order.
 
     ``sentences`` are ``fogofwar.nlp.sentences_of(doc)`` (computed when not given);
-    ``Place.sentence`` indexes them and ``doc.text[start:end] == mention``.
+    ``Place.sentence`` indexes them and ``doc.text[start:end] == mention``. ``sentence_of``
+    is ``fogofwar.nlp.sentence_index(doc, sentences)`` when the caller has it already.
     """
     from fogofwar.nlp import sentences_of
 
@@ -62,7 +63,9 @@ def extract_places(doc: Doc, gazetteer: Gazetteer | None = None,
     sentences = sentences if sentences is not None else sentences_of(doc)
     mentions = analyse(doc, gazetteer)
     resolutions = resolve_mentions(mentions, gazetteer, doc)
-    return anchor_local_places(to_places(mentions, resolutions, _sentence_of_tokens(doc, sentences), doc))
+    if sentence_of is None:
+        sentence_of = _sentence_of_tokens(doc, sentences)
+    return anchor_local_places(to_places(mentions, resolutions, sentence_of, doc))
 
 
 # A district any old town has: the article's town's, not the best-known one (Jerusalem's).

@@ -44,7 +44,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, LENGTH, LOWER, TAG
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
@@ -210,9 +210,12 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
     A partial match inside ("Kurt Volker", "Kharkiv Regional Administration")
     stays blocked.
     """
+    from fogofwar.nlp import text_of
+
     out = []
     demonyms = gazetteer.demonyms
     toks = toks if toks is not None else list(doc)
+    text = text_of(doc)
     for e in doc.ents:
         if e.label_ not in ALWAYS_BLOCKING and e.label_ not in ("PERSON", "ORG"):
             continue  # WORK_OF_ART, EVENT, ...: boundaries too unreliable ("Izyum on")
@@ -223,7 +226,7 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
             j -= 1
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
             if all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in toks[i:j]):
-                name = doc[i:j].text
+                name = text[toks[i].idx:toks[j - 1].idx + len(toks[j - 1])]  # (the span's text)
                 norm = normalize(name)
                 if norm not in demonyms and norm not in peoples() and gazetteer.has_name(name):
                     continue
@@ -413,7 +416,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     ends = [s + k for s, k in zip(starts, doc.to_array(LENGTH).tolist())] if n else []
     words = [text[s:e] for s, e in zip(starts, ends)]  # (each token's text)
 
-    caps = [bool(w) and w[0].isupper() and any(c.isalpha() for c in w) for w in words]  # _is_cap
+    # _is_cap (the first character, usually a letter, tested before the rest)
+    caps = [bool(w) and w[0].isupper() and (w[0].isalpha() or any(c.isalpha() for c in w)) for w in words]
 
     def span_text(i: int, j: int) -> str:
         return text[starts[i]:ends[j - 1]] if j > i else ""
@@ -484,17 +488,15 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     for e in ents:
         for k in range(e.start, e.end):
             ent_label[k] = e.label_
-    strings = doc.vocab.strings
-    tags = [strings[h] for h in doc.to_array(TAG).tolist()] if n else []
     i = 0
     while i < n:
         if not caps[i] or inside_other_name(i):
             i += 1  # the tail of a hyphenated name ("Lashkar-e-Taiba"), an abbreviation "(MoD)"
             continue  # (the tests here and below only read the document: their order is free)
-        if covered[i] or blocked[i] or (tags[i] not in ("NNP", "NNPS") and not (
+        if covered[i] or blocked[i] or (toks[i].tag_ not in ("NNP", "NNPS") and not (
                 # a sentence-initial name the tagger took for a common noun ("Kharkiv was hit")
                 # (only with a locative cue of its own: "Kharkiv was hit", not "Police said")
-                tags[i] == "NN" and toks[i].is_sent_start and _locative_cue(toks[i])) and not (
+                toks[i].tag_ == "NN" and toks[i].is_sent_start and _locative_cue(toks[i])) and not (
                 # a one-word place name the model tagged DATE and the tagger did not call a
                 # proper noun ("in Amhara on Friday"), after a locative word
                 i in one_word_dates and not toks[i].is_sent_start and _surface_locative(toks, i))):

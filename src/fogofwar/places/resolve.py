@@ -45,13 +45,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
+from spacy.attrs import ORTH
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from fogofwar.models import Place
-from fogofwar.places.gazetteer import Candidate, Gazetteer, haversine_km
+from fogofwar.nlp import text_of
+from fogofwar.places.gazetteer import KIND_RANK, Candidate, Gazetteer
 from fogofwar.places.normalize import keys, normalize
 from fogofwar.places.recognize import ADMIN2_WORDS, ENTITY_LABELS, Mention
 
+_COMMA = get_string_id(",")
 BARE_PRIOR = {"country": 3.0, "region": 0.7, "feature": 2.0, "city": 1.2, "admin1": 1.3, "village": 0.8, "admin2": -0.8}
 UNIT_PRIOR = {"admin1": 3.0, "admin2": 1.5, "region": 2.5, "country": -2.0, "city": -2.0, "village": -3.0}
 UNIT2_PRIOR = {"admin2": 3.0, "admin1": 1.0, "region": 1.0, "country": -2.0, "city": -2.0, "village": -3.0}
@@ -186,6 +190,12 @@ def _own_name(m: Mention, c: Candidate) -> bool:
 
 def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple[str, str]],
                 gazetteer: Gazetteer | None = None, evidence: "Evidence | None" = None) -> float:
+    return _evidence_score(_own_score(m, c, gazetteer), c, countries, admin1s, evidence)
+
+
+def _own_score(m: Mention, c: Candidate, gazetteer: Gazetteer | None) -> float:
+    """The first terms of :func:`_base_score`, those that do not depend on the document's evidence
+    (computed once per mention and candidate; the evidence terms are added in the same order)."""
     s = _prior(m, c)
     if _acronym(m.text) and c.is_primary and not c.name.isupper():
         s -= ACRONYM_PENALTY  # "EU" is the union's initials, not the French town Eu
@@ -196,6 +206,12 @@ def _base_score(m: Mention, c: Candidate, countries: Counter, admin1s: set[tuple
         elif c.kind == "region" and c.country is None:
             s += REGION_NAME_WEIGHT  # "Asia", "Middle East": not the towns so named in a country the text names
     s += POPULATION_WEIGHT * math.log10(_population(c, gazetteer) + 1)
+    return s
+
+
+def _evidence_score(s: float, c: Candidate, countries: Counter, admin1s: set[tuple[str, str]],
+                    evidence: "Evidence | None" = None) -> float:
+    """:func:`_own_score` ``s`` plus the terms of the document's evidence."""
     if c.country and countries.get(c.country):
         s += 2.5 if c.kind != "country" else 1.0
     if c.kind not in ("country", "admin1") and c.country and c.admin1_code:
@@ -266,23 +282,39 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
                 countries[c.country] += 1
     if doc is not None:
         dem = gazetteer.demonyms
+        text = text_of(doc)  # (an entity's text is this slice of it)
         for e in doc.ents:
             if e.label_ in ("NORP", "GPE"):
-                cc = dem.get(normalize(e.text))
+                cc = dem.get(normalize(text[e.start_char:e.end_char]))
                 if cc:
                     countries[cc] += 1
 
+    # the evidence-free part of each candidate's score, once per mention; mentions written alike
+    # with the same candidates (a name repeated through the text) share it
+    own_scores: list[list[float]] = []
+    shared: dict[tuple, list[float]] = {}
+    for m in mentions:
+        sig = (m.text, m.name, m.admin_word, m.settlement_hint, tuple(map(id, m.candidates)))
+        if sig not in shared:
+            shared[sig] = [_own_score(m, c, gazetteer) for c in m.candidates]
+        own_scores.append(shared[sig])
+
     # admin1 units named as units ("Kharkiv region") or abbreviated after a place ("Athens, Ga.")
     admin1s: set[tuple[str, str]] = set()
-    for m in mentions:
+    no_units: set[tuple[str, str]] = set()
+    for m, own in zip(mentions, own_scores):
         if m.admin_word and m.candidates:
-            best = max(m.candidates, key=lambda c: (_base_score(m, c, countries, set(), gazetteer), -c.geonameid))
+            best = max(zip(own, m.candidates),
+                       key=lambda sc: (_evidence_score(sc[0], sc[1], countries, no_units), -sc[1].geonameid))[1]
             if best.kind == "admin1" and best.country and best.admin1_code:
                 admin1s.add((best.country, best.admin1_code))
     if doc is not None:
-        words = [t.text for t in doc]
-        for previous, word in zip(words, words[1:]):
-            if previous == "," and "." in word:
+        # the words after a comma, found by the comma's hash (ORTH) rather than every token's text
+        orths = doc.to_array(ORTH).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        for k in [k + 1 for k, h in enumerate(orths[:-1]) if h == _COMMA]:
+            word = strings[orths[k]]
+            if "." in word:
                 abbr = _abbreviation(word)
                 if abbr is not None:
                     admin1s.add(abbr)
@@ -292,8 +324,8 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
 
     def score_all() -> list[list[tuple[float, Candidate]]]:
         out = []
-        for m in mentions:
-            scored = [(_base_score(m, c, countries, admin1s, gazetteer, evidence), c) for c in m.candidates]
+        for m, own in zip(mentions, own_scores):
+            scored = [(_evidence_score(s, c, countries, admin1s, evidence), c) for s, c in zip(own, m.candidates)]
             scored.sort(key=lambda sc: (-sc[0], sc[1].geonameid))
             out.append(scored)
         return out
@@ -368,6 +400,20 @@ def _within(c: Candidate, o: Candidate) -> bool:
     return False
 
 
+def _point(lat: float, lon: float) -> tuple[float, float, float]:
+    """(longitude, latitude in radians, its cosine): the per-point part of :func:`_km`."""
+    p = math.radians(lat)
+    return lon, p, math.cos(p)
+
+
+def _km(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """``haversine_km`` between two :func:`_point` s, the same operations in the same order (so the
+    same float), with each point's radians and cosine computed once instead of on every pair."""
+    dp, dl = b[1] - a[1], math.radians(b[0] - a[0])
+    h = math.sin(dp / 2) ** 2 + a[2] * b[2] * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candidate]]],
              supported: set[str] | None = None) -> list[list[tuple[float, Candidate]]]:
     """Add spatial evidence to the scores: nearness to the document's other places.
@@ -382,7 +428,7 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
     have namesakes in some far country ("Lebanon", "Geneva" in a report from
     Syria) do not make each other likely there.
     """
-    anchors: dict[str, tuple[float, float]] = {}
+    anchors: dict[str, tuple[float, float, float]] = {}
     for m, scored in zip(mentions, scored_all):
         if not scored or not m.is_place:
             continue
@@ -390,15 +436,18 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
         best = scored[0][1]
         if best.kind == "country" or best.lat is None or share < CONFIDENT_SHARE:
             continue
-        anchors.setdefault(m.key, (best.lat, best.lon))
+        if m.key not in anchors:
+            anchors[m.key] = _point(best.lat, best.lon)
 
-    open_names: dict[str, list[Candidate]] = {}
+    # per reading: the candidate, its point, and its unit (only readings in one unit can contain each other)
+    open_names: dict[str, list[tuple[Candidate, tuple[float, float, float], tuple]]] = {}
     for m, scored in zip(mentions, scored_all):
-        if m.key in anchors or not scored or not m.is_place:
+        if m.key in anchors or not scored or not m.is_place or m.key in open_names:
             continue
-        cands = [c for _, c in scored[:COHERENCE_TOP] if c.lat is not None and c.kind != "country"]
+        cands = [(c, _point(c.lat, c.lon), (c.country, c.admin1_code)) for _, c in scored[:COHERENCE_TOP]
+                 if c.lat is not None and c.kind != "country"]
         if cands:
-            open_names.setdefault(m.key, cands)
+            open_names[m.key] = cands
 
     out = []
     # the spatial terms of a candidate depend only on the mention's name (which places are
@@ -418,13 +467,16 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
                 term = terms.get(key)
                 if term is None:
                     anchor = coherence = None
+                    here = _point(c.lat, c.lon)
+                    far = False
                     if others:
-                        d = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
+                        d = min(_km(here, xy) for xy in others)
                         anchor = ANCHOR_WEIGHT * math.exp(-d / 150.0)
-                    far = bool(others) and min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others) > FAR_FROM_ANCHORS_KM
+                        far = d > FAR_FROM_ANCHORS_KM
                     if loose and rivals and not far:
-                        near = sorted(min(0.0 if _within(c, o) else haversine_km(c.lat, c.lon, o.lat, o.lon)
-                                          for o in cands) for cands in loose)
+                        unit = (c.country, c.admin1_code)
+                        near = sorted(min(0.0 if u == unit and _within(c, o) else _km(here, xy) for o, xy, u in cands)
+                                      for cands in loose)
                         coherence = COHERENCE_WEIGHT * sum(math.exp(-d / 100.0) for d in near[:2])
                     term = terms[key] = (anchor, coherence)
                 if term[0] is not None:
@@ -438,8 +490,6 @@ def _spatial(mentions: list[Mention], scored_all: list[list[tuple[float, Candida
 
 
 def _tiebreak(c: Candidate) -> tuple:
-    from fogofwar.places.gazetteer import KIND_RANK
-
     return (KIND_RANK.get(c.kind, 9), -c.population, c.geonameid)
 
 
