@@ -381,3 +381,20 @@ def test_a_town_possessing_a_site_is_a_place(nlp, gaz):
     assert [p.mention for p in places] == ["Kismayo"]
     _, places = _places(nlp, gaz, "Kismayo's mayor said the city was calm.")
     assert "Kismayo's" not in [p.mention for p in places] and len([p for p in places if p.start == 0]) == 0
+
+
+def test_a_bare_name_shared_by_a_unit_and_its_seat_is_the_town(nlp, gaz):
+    """ "Gao" and "Kidal" are the towns the regions are named after; "the Kidal region" is the unit."""
+    _, places = _places(nlp, gaz, "French and Malian forces took Gao on Saturday.\nThe army entered Kidal on Tuesday.")
+    kinds = {p.mention: p.kind for p in places}
+    assert kinds.get("Gao") in ("city", "village") and kinds.get("Kidal") in ("city", "village"), kinds
+    _, places = _places(nlp, gaz, "Clashes were reported in the Gao region.")
+    assert [p.kind for p in places if p.mention.startswith("Gao")] == ["admin1"]
+
+
+def test_a_name_the_tagger_misread_is_a_place_with_a_cue_of_its_own(nlp, gaz):
+    """ "captured Bakhmut" (tagged ORG and RB) and "the capture of Kidal" (NORP and JJ)."""
+    _, places = _places(nlp, gaz, "Russian forces captured Bakhmut in May 2023 after months of fighting.")
+    assert [p.mention for p in places] == ["Bakhmut"]
+    _, places = _places(nlp, gaz, "Analysts say the capture of Kidal hands the junta a victory.")
+    assert [p.mention for p in places] == ["Kidal"]

@@ -75,6 +75,9 @@ ADMIN_WORDS = ADMIN1_WORDS | ADMIN2_WORDS
 SETTLEMENT_NOUNS = {"city", "cities", "town", "towns", "village", "villages", "settlement", "settlements",
                     "capital", "hamlet", "suburb", "port", "hub"}
 SITE_NOUNS = {"airport", "airbase", "airfield", "harbour", "harbor"}  # "Abha airport": the town's
+PLACE_EVENT_NOUNS = {"capture", "recapture", "fall", "loss", "liberation", "siege", "encirclement", "bombing",
+                     "shelling", "bombardment", "retaking", "seizure", "battle", "defence", "defense", "occupation",
+                     "evacuation", "blockade"}  # nouns whose "of" names the place an event happened to
 PART_OF_TOWN_NOUNS = {"seaport", "port", "outskirts", "suburbs", "centre", "center", "streets", "outskirt"}
 CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "at", "az", "ed", "en", "es", "ez", "de", "del",
               "la", "le", "les", "da", "do", "dos", "das", "di", "bin", "ibn", "bani", "beni", "abu",
@@ -225,7 +228,9 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
         while j > i + 1 and not _is_cap(toks[j - 1]):
             j -= 1
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
-            if all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in toks[i:j]):
+            mistagged = j == i + 1 and toks[i].is_alpha and not toks[i].is_sent_start and toks[i].tag_ not in ("NNP", "NNPS") \
+                and toks[i].lower_ not in _english_words(doc)  # "captured Bakhmut" with "Bakhmut" tagged RB
+            if mistagged or all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in toks[i:j]):
                 name = text[toks[i].idx:toks[j - 1].idx + len(toks[j - 1])]  # (the span's text)
                 norm = normalize(name)
                 if norm not in demonyms and norm not in peoples() and gazetteer.has_name(name):
@@ -292,6 +297,8 @@ def _locative_cue(head: Token) -> bool:
     root = _conj_root(head)
     if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
         return True
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in PLACE_EVENT_NOUNS:
+        return True  # "the capture of Kidal", "the fall of Bakhmut", "the siege of Mariupol"
     if root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in LOCATIVE_VERBS:
         return True  # "captured Izyum", "Kharkiv was hit"
     if root.dep_ == "appos" and root.head.ent_type_ in ("GPE", "LOC"):
@@ -434,8 +441,9 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
         i, j = _strip(toks, i, j)
         if i >= j or any(covered[k] for k in range(i, j)):
             return
-        if all(toks[k].tag_ in ("JJ", "JJR", "JJS") for k in range(i, j)):
-            return  # "Ukrainian" tagged GPE
+        if all(toks[k].tag_ in ("JJ", "JJR", "JJS") for k in range(i, j)) and not (
+                label and j == i + 1 and _locative_cue(toks[i]) and toks[i].lower_ not in _english_words(doc)):
+            return  # "Ukrainian" tagged GPE (not "the capture of Kidal", "Kidal" tagged NORP and JJ)
         ni, nj = _name_range(toks, i, j)
         if nj < j and any(c.kind == "country" for c in gazetteer.candidates(span_text(i, j))):
             nj = j  # "the United States", "the Gambia": the last word is part of the name, not a unit word
@@ -453,7 +461,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
                     text=span_text(i, end_tok), label=label, name=name, admin_word=admin)
         m.settlement_hint = _settlement_hint(toks[nj - 1])
         m.cue = bool(admin) or m.settlement_hint or _locative_cue(toks[nj - 1]) or (
-            j - i == 1 and i in one_word_dates and _surface_locative(toks, i))
+            j - i == 1 and (i in one_word_dates or (label and toks[i].tag_ not in ("NNP", "NNPS")))
+            and _surface_locative(toks, i))  # ("captured Bakhmut", "Bakhmut" tagged ORG and RB)
         for k in range(i, end_tok):
             covered[k] = True
         mentions.append(m)
@@ -499,7 +508,11 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
                 toks[i].tag_ == "NN" and toks[i].is_sent_start and _locative_cue(toks[i])) and not (
                 # a one-word place name the model tagged DATE and the tagger did not call a
                 # proper noun ("in Amhara on Friday"), after a locative word
-                i in one_word_dates and not toks[i].is_sent_start and _surface_locative(toks, i))):
+                i in one_word_dates and not toks[i].is_sent_start and _surface_locative(toks, i)) and not (
+                # a name the model tagged ORG/PERSON/NORP and the tagger an adverb or adjective
+                # ("captured Bakhmut", "the capture of Kidal"), with a locative cue of its own
+                ent_label.get(i) in ("ORG", "PERSON", "NORP") and not toks[i].is_sent_start
+                and toks[i].lower_ not in _english_words(doc) and (_locative_cue(toks[i]) or _surface_locative(toks, i)))):
             i += 1
             continue
         best = None

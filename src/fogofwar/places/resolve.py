@@ -320,6 +320,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
                     admin1s.add(abbr)
                     countries[abbr[0]] += 1
 
+    named_units = set(admin1s)  # units the text names as units ("Idlib province", "Kharkiv region")
     evidence = Evidence()
 
     def score_all() -> list[list[tuple[float, Candidate]]]:
@@ -382,11 +383,27 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
         if not final:
             out.append(Resolution(None, 0.0))
             continue
+        final = _seat_first(m, final, named_units)
         share = _softmax_share([s for s, _ in final]) * (0.5 if id(m) in fallback else 1.0)
         best = final[0][1]
         out.append(Resolution(best, share, final[0][0], bool(best.country and named.get(best.country)),
                               final[:5]))
     return out
+
+
+def _seat_first(m: Mention, final: list[tuple[float, Candidate]], named_units: set[tuple[str, str]]
+                ) -> list[tuple[float, Candidate]]:
+    """A bare name shared by a unit and the town inside it that the unit is named after ("Gao",
+    "Kidal", "Afmadow") is the town, unless the text names the unit as a unit ("Kidal region")."""
+    best = final[0][1]
+    if m.admin_word or best.kind not in ("admin1", "admin2") or (best.country, best.admin1_code) in named_units:
+        return final
+    name = normalize(m.name)
+    for k, (_, c) in enumerate(final[1:], start=1):
+        if c.kind in ("city", "village") and normalize(c.name) == name and c.country == best.country \
+                and c.admin1_code == best.admin1_code and (best.kind == "admin1" or c.admin2_code == best.admin2_code):
+            return [final[k]] + final[:k] + final[k + 1:]
+    return final
 
 
 def _within(c: Candidate, o: Candidate) -> bool:
