@@ -617,3 +617,11 @@ def test_an_event_expected_once_something_happens_has_not_happened(run):
 def test_a_would_shared_by_two_verbs_makes_both_hypothetical(run):
     text = "Prigozhin said Wagner would hand its positions in Bakhmut to the army and pull its fighters back to rear bases."
     assert not _of_type(run, text, "withdrawal", published="2023-05-21")
+
+
+def test_a_place_lost_was_taken_by_the_other_side(run):
+    text = ("Taliban fighters attacked Kunduz on Monday.\n"
+            "Afghan forces counterattacked near Kunduz.\n"
+            "The Afghan army lost Kunduz after a night of fighting.")
+    found = [(e.actor_side, place) for e, place in _of_type(run, text, "capture", published="2015-10-01")]
+    assert found == [("TALIBAN", "Kunduz")]

@@ -1325,9 +1325,11 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
             actor.root.lemma_.lower() in lex["enemy_heads"] else None
-        if etype == "capture" and trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in lex["fall_verbs"] \
-                and _fallen_to(trigger) is None and not side:
-            enemy_of = _speaker_side(trigger, voices) or enemy_of  # "the junta denied that the town had fallen"
+        if etype == "capture" and trigger.pos_ in ("VERB", "AUX") and (
+                (trigger.lemma_.lower() in lex["fall_verbs"] and _fallen_to(trigger) is None)
+                or (trigger.lemma_.lower() == "lose" and actor is None)) and not side:
+            enemy_of = _speaker_side(trigger, voices) or enemy_of  # "the junta denied that the town had fallen",
+            # "denied that the city had been lost": taken by the speaker's enemy
         if _nominal(trigger) and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in lex["repel_verbs"] \
                 and (actor is None or (actor.root.head.i == trigger.head.i and actor.root.dep_ == "nsubj")):
             enemy_of = side  # "Ukrainian troops repelled the assault": the assault was the other side's
