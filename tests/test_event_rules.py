@@ -625,3 +625,10 @@ def test_a_place_lost_was_taken_by_the_other_side(run):
             "The Afghan army lost Kunduz after a night of fighting.")
     found = [(e.actor_side, place) for e, place in _of_type(run, text, "capture", published="2015-10-01")]
     assert found == [("TALIBAN", "Kunduz")]
+
+
+def test_unmarked_aircraft_belong_to_the_armed_side_named_before_them(run):
+    text = ("Around 2,900 French troops are now in Mali, and Rafale and Mirage jets have struck Islamist bases "
+            "around Gao and Timbuktu since January 11.")
+    sides = {e.actor_side for e, _ in _of_type(run, text, "attack", published="2013-01-28")}
+    assert sides == {"FR"}

@@ -870,6 +870,14 @@ def _side_of_actor(actor: Span | None) -> str | None:
             or lexicon.armed_group_of_document(actor)
         if named:
             return named
+    if root.lemma_.lower() in _lex()["weapon_heads"] and not lexicon.sides_in_text(actor.text):
+        # "Around 2,900 French troops are now in Mali, and Rafale and Mirage jets have struck ...":
+        # unmarked aircraft are those of the armed side named before them in the sentence
+        for t in reversed(list(actor.doc[actor.sent.start: actor.start])):
+            if t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower() in _lex()["armed_actor_heads"]) and t.dep_ in SUBJECT_DEPS:
+                side = lexicon.side_of_text(_phrase(t).text)
+                if side:
+                    return side
     if _definite_group(actor):
         # "the group's fighters", "the alliance", "the militants": the group the text is about (the
         # subject of an earlier sentence), else the one named last
