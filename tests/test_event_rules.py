@@ -632,3 +632,9 @@ def test_unmarked_aircraft_belong_to_the_armed_side_named_before_them(run):
             "around Gao and Timbuktu since January 11.")
     sides = {e.actor_side for e, _ in _of_type(run, text, "attack", published="2013-01-28")}
     assert sides == {"FR"}
+
+
+def test_its_forces_are_not_the_plural_subject_before(run):
+    text = ("The Syrian army denied that the rebels had entered Homs and said its forces were carrying out "
+            "air and artillery strikes on their positions near Homs.")
+    assert {e.actor_side for e, _ in _of_type(run, text, "attack", published="2024-12-07")} == {"SY"}

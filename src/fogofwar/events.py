@@ -606,6 +606,12 @@ def _actor(trigger: Token) -> Span | None:
                     and child.lower_ in _lex()["armed_modifiers"]:
                 return token.doc[child.i: child.i + 1]  # "a rebel ambush": the rebels named before
         # object of a light verb: the verb's subject did it
+        first = token
+        while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN") and first.head.i != first.i:
+            first = first.head
+        if first is not token and first.dep_ == "dobj" and (
+                first.head.lemma_.lower() in _lex()["light_verbs"] or first.head.lemma_.lower() in _lex()["attack_light_verbs"]):
+            token = first  # "carrying out air and artillery strikes": the light verb's object, through "and"
         head = token.head
         claimant = _responsibility_claimant(token)
         if claimant is not None:
@@ -1001,8 +1007,11 @@ def _antecedent_side(actor: Span) -> str | None:
         if side:
             return side
     sent = actor.sent
+    singular = actor.root.lower_ in ("it", "its") or any(t.dep_ == "poss" and t.lower_ == "its" for t in actor)
     for token in reversed(list(sent.doc[sent.start: actor.start])):
         if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
+            if singular and token.tag_ == "NNS":
+                continue  # "its forces" is not the rebels' ("the army denied that the rebels had entered ...")
             phrase = _phrase(token)
             side = lexicon.side_of_text(phrase.text)
             if not side and _rebel_like(phrase.root):
