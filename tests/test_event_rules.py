@@ -638,3 +638,13 @@ def test_its_forces_are_not_the_plural_subject_before(run):
     text = ("The Syrian army denied that the rebels had entered Homs and said its forces were carrying out "
             "air and artillery strikes on their positions near Homs.")
     assert {e.actor_side for e, _ in _of_type(run, text, "attack", published="2024-12-07")} == {"SY"}
+
+
+@pytest.mark.parametrize("text", [
+    "The United Nations says nearly a million people have been displaced by the offensive since December.",
+    "The UN says more than a million people have been forced from their homes by the conflict.",
+    "The war has killed more than 230,000 people, according to the UN.",
+    "Government forces retook the town weeks after the conflict erupted in December.",
+])
+def test_a_war_that_harmed_people_or_began_is_an_attack(run, text):
+    assert _of_type(run, text, "attack", published="2014-04-22")

@@ -330,6 +330,9 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                     c.dep_ == "prep" and c.lower_ in ("in", "with", "against") and any(g.dep_ == "pobj" for g in c.children)
                     for c in token.children):
                 etype = "attack"  # "the war in Gaza", "a year of war with Israel": a named use of force
+            if not etype and (low in lex["war_nouns"] or lemma in lex["war_nouns"] or lemma in ("offensive",)) \
+                    and _force_that_harmed(token):
+                etype = "attack"  # "displaced by the offensive", "the war has killed 230,000 people"
         if not etype and token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound" and token.head.i in place_tokens \
                 and verbs.get(token.lower_) and token.i + 1 == token.head.i:
             etype = verbs[token.lower_]  # "helped the army retake Bor": a verb the tagger took for a noun
@@ -360,6 +363,22 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
 
 RECEIVED_AID = {"aid", "assistance", "support", "weapon", "weaponry", "arm", "equipment", "ammunition", "drone",
                 "missile", "tank", "shipment", "delivery"}
+
+
+HARM_VERBS = {"kill", "displace", "force", "uproot", "destroy", "wound", "claim"}
+
+
+def _force_that_harmed(noun: Token) -> bool:
+    """A war, conflict or offensive said to have harmed people ("displaced by the offensive",
+    "forced from their homes by the conflict", "the war has killed 230,000 people") or to have
+    begun ("since the conflict began", "the conflict erupted in December"): force used."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "by" and head.dep_ == "agent" and head.head.lemma_.lower() in HARM_VERBS:
+        return True
+    if noun.dep_ == "nsubj" and head.lemma_.lower() in HARM_VERBS:
+        return True
+    return noun.lemma_.lower() != "offensive" and noun.dep_ == "nsubj" and head.lemma_.lower() in (
+        "begin", "start", "erupt", "break")
 
 
 def _standing_control(verb: Token) -> bool:
