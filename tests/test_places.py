@@ -398,3 +398,14 @@ def test_a_name_the_tagger_misread_is_a_place_with_a_cue_of_its_own(nlp, gaz):
     assert [p.mention for p in places] == ["Bakhmut"]
     _, places = _places(nlp, gaz, "Analysts say the capture of Kidal hands the junta a victory.")
     assert [p.mention for p in places] == ["Kidal"]
+
+
+def test_a_named_site_lies_in_the_town_named_near_it(nlp, gaz):
+    """ "Naim Square" is a square in Raqqa, not the village Naim; "the Ahmed Baba Institute" is in Timbuktu."""
+    _, places = _places(nlp, gaz, "SDF fighters took Raqqa on Tuesday. In Raqqa's Naim Square, SDF fighters raised "
+                                  "their flag.")
+    square = [p for p in places if p.mention == "Naim Square"]
+    raqqa = [p for p in places if p.mention == "Raqqa"][0]
+    assert square and square[0].kind == "feature" and (square[0].lat, square[0].lon) == (raqqa.lat, raqqa.lon)
+    _, places = _places(nlp, gaz, "Islamists fled Timbuktu. The militants set fire to the Ahmed Baba Institute.")
+    assert [p.kind for p in places if p.mention == "Ahmed Baba Institute"] == ["feature"]

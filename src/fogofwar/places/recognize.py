@@ -78,6 +78,8 @@ SITE_NOUNS = {"airport", "airbase", "airfield", "harbour", "harbor"}  # "Abha ai
 PLACE_EVENT_NOUNS = {"capture", "recapture", "fall", "loss", "liberation", "siege", "encirclement", "bombing",
                      "shelling", "bombardment", "retaking", "seizure", "battle", "defence", "defense", "occupation",
                      "evacuation", "blockade"}  # nouns whose "of" names the place an event happened to
+SITE_NAME_WORDS = {"Square", "Bridge", "Institute", "Mosque", "Highway", "Stadium", "Palace", "Hospital",
+                   "Airbase", "Cathedral", "Citadel"}  # the last word of a named site ("Naim Square")
 PART_OF_TOWN_NOUNS = {"seaport", "port", "outskirts", "suburbs", "centre", "center", "streets", "outskirt"}
 CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "at", "az", "ed", "en", "es", "ez", "de", "del",
               "la", "le", "les", "da", "do", "dos", "das", "di", "bin", "ibn", "bani", "beni", "abu",
@@ -491,6 +493,22 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
                 if caps[j - 1] and words[j - 2].lower() in CONNECTORS and gazetteer.has_name(span_text(e.start, j)):
                     end = j
             add(e.start, end, e.label_)
+
+    # 1b. named sites the model missed: capitalised words before a capitalised site word ("Naim
+    #     Square", "the Ahmed Baba Institute"): one feature, even where the first word is also a
+    #     village ("Naim"); the gazetteer rarely has the site, so it lies in the town named near it
+    for k in range(1, n):
+        if words[k] not in SITE_NAME_WORDS or covered[k]:
+            continue
+        start = k
+        while start > 0 and k - start < 3 and caps[start - 1] and toks[start - 1].tag_ in ("NNP", "NNPS") \
+                and words[start - 1] not in ("The", "A") and not toks[start - 1].is_sent_start \
+                and words[start - 1] not in SITE_NAME_WORDS:
+            start -= 1
+        if start < k and not any(covered[x] for x in range(start, k + 1)):
+            add(start, k + 1, "FAC")
+            if mentions and mentions[-1].tok_start == start:
+                mentions[-1].name, mentions[-1].admin_word = span_text(start, k + 1), None  # the whole name
 
     # 2. gazetteer phrase matches over capitalised proper-noun runs
     ent_label = {}

@@ -53,7 +53,7 @@ from fogofwar.models import Place
 from fogofwar.nlp import text_of
 from fogofwar.places.gazetteer import KIND_RANK, Candidate, Gazetteer
 from fogofwar.places.normalize import keys, normalize
-from fogofwar.places.recognize import ADMIN2_WORDS, ENTITY_LABELS, Mention
+from fogofwar.places.recognize import ADMIN2_WORDS, ENTITY_LABELS, SITE_NAME_WORDS, Mention
 
 _COMMA = get_string_id(",")
 BARE_PRIOR = {"country": 3.0, "region": 0.7, "feature": 2.0, "city": 1.2, "admin1": 1.3, "village": 0.8, "admin2": -0.8}
@@ -266,7 +266,8 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, doc: Doc | N
                 m.candidates = list(gazetteer.candidates(m.name))
             if m.admin_word and not m.candidates:
                 m.candidates = list(gazetteer.candidates(m.text))
-            if not m.candidates and m.is_place:
+            if not m.candidates and m.is_place and m.text.split()[-1] not in SITE_NAME_WORDS:
+                # (a named site, "Naim Square", is not the village Naim: it lies in the town near it)
                 m.candidates = _fallback_candidates(m.text, gazetteer)
                 if m.candidates:
                     fallback.add(id(m))
@@ -398,9 +399,9 @@ def _seat_first(m: Mention, final: list[tuple[float, Candidate]], named_units: s
     best = final[0][1]
     if m.admin_word or best.kind not in ("admin1", "admin2") or (best.country, best.admin1_code) in named_units:
         return final
-    name = normalize(m.name)
+    names = {normalize(m.name), normalize(best.name)}  # ("Raqqa": the unit and the town are both "Ar Raqqah")
     for k, (_, c) in enumerate(final[1:], start=1):
-        if c.kind in ("city", "village") and normalize(c.name) == name and c.country == best.country \
+        if c.kind in ("city", "village") and normalize(c.name) in names and c.country == best.country \
                 and c.admin1_code == best.admin1_code and (best.kind == "admin1" or c.admin2_code == best.admin2_code):
             return [final[k]] + final[:k] + final[k + 1:]
     return final
