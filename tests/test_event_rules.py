@@ -648,3 +648,11 @@ def test_its_forces_are_not_the_plural_subject_before(run):
 ])
 def test_a_war_that_harmed_people_or_began_is_an_attack(run, text):
     assert _of_type(run, text, "attack", published="2014-04-22")
+
+
+def test_states_named_together_fight_on_one_side(run):
+    text = ("Russian and Syrian jets bombed Sarmin on Monday.\n"
+            "Russian jets struck Idlib on Tuesday.\n"
+            "HTS fighters attacked Saraqeb.\n"
+            "The Syrian army said 20 Syrian soldiers had been killed near Saraqeb.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "casualties")] == ["HTS"]

@@ -50,7 +50,8 @@ class Detected:
     enemy_of: str | None = None  # "the enemy" in the words of a source of this side: the other side acted
     victim: bool = False  # the actor phrase names the side hit, not the side acting
     guessed_place: bool = False  # the place is the sentence's nearest, not one of the trigger's arguments
-    fallback_side: str | None = None  # where the other side of victim_side is unclear: the sentence's attacker
+    attacker_side: str | None = None  # the side of its sentence's attack, when victim_side is known
+    fallback_side: str | None = None  # where the other side of victim_side is unclear: the last of its type
 
 
 @functools.lru_cache(maxsize=1)
@@ -1559,7 +1560,9 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
             d.actor_side = _attack_side(by_sentence[d.sentence])
         elif not d.actor_side and d.victim_side:
-            fallback = _attack_side(by_sentence[d.sentence]) or last.get(d.type)
+            attacker = _attack_side(by_sentence[d.sentence])
+            d.attacker_side = attacker if attacker != d.victim_side else None  # "killed in an air strike by X"
+            fallback = last.get(d.type)
             d.fallback_side = fallback if fallback != d.victim_side else None
 
 
@@ -1659,10 +1662,28 @@ def theatre_of(places: list[Place]) -> str | None:
     return top if first == top and twice and (not rest or n > rest[0][1]) else None
 
 
-def target_side(actor_side: str | None, sides: Counter[str]) -> str | None:
+def document_allies(detected: list[Detected]) -> dict[str, str]:
+    """Sides the text names together as one actor ("Russian and Syrian jets", "French and Malian
+    forces"): each side -> the side of its group named most often, so that the other side of
+    either is the side they fight together."""
+    counts = Counter(d.actor_side for d in detected if d.actor_side)
+    group_of: dict[str, set[str]] = {}
+    for d in detected:
+        if d.actor is None or d.victim or not any(t.lower_ == "and" for t in d.actor):
+            continue
+        own = [side for side in lexicon.sides_and_backers(d.actor.text)[0] if side != "INT"]
+        if len(own) >= 2:
+            group = set(own).union(*(group_of.get(side, set()) for side in own))
+            for side in group:
+                group_of[side] = group
+    return {side: max(sorted(group), key=lambda g: counts[g]) for side, group in group_of.items()}
+
+
+def target_side(actor_side: str | None, sides: Counter[str], document: dict[str, str] | None = None) -> str | None:
     """The other side where a document is about two sides (a group fighting for a state, as
-    Wagner for Russia, counts as that state: data/actors.json "ally")."""
-    allies = lexicon.allies()
+    Wagner for Russia, counts as that state: data/actors.json "ally"; so do states the text names
+    together as one actor: ``document_allies``)."""
+    allies = {**lexicon.allies(), **(document or {})}
     merged: Counter[str] = Counter()
     for side, n in sides.items():
         merged[allies.get(side, side)] += n
@@ -1704,11 +1725,12 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
     """Event records: one per (line, type, place); a placeless repeat of a placed event in the same line merges into it."""
     sides = Counter(d.actor_side for d in detected if d.actor_side)
     sides.update(d.victim_side for d in detected if d.victim_side and d.victim_side not in sides)  # a side only hit
+    together = document_allies(detected)
     for d in detected:
         if d.victim_side and not d.actor_side:
-            d.actor_side = target_side(d.victim_side, sides) or d.fallback_side
+            d.actor_side = d.attacker_side or target_side(d.victim_side, sides, together) or d.fallback_side
         if d.enemy_of and not d.actor_side:
-            d.actor_side = target_side(d.enemy_of, sides)  # "The enemy managed to ...", said a Ukrainian unit
+            d.actor_side = target_side(d.enemy_of, sides, together)  # "The enemy managed to ...", said a Ukrainian unit
     kept: list[Detected] = []
     owner: list[int] = []  # per detected event, the index of the kept event it became
     for d in detected:
