@@ -1326,7 +1326,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             encircled = _encircled(trigger)
             if encircled is not None:  # "Ukrainian forces remain trapped": the encircled, not the encircler
                 actor, victim = encircled, True
-        if not victim and sufferer is not None and _side_of_actor(sufferer):
+        sufferer_side = _side_of_actor(sufferer) if sufferer is not None else None
+        if not victim and sufferer_side:
             victim = True
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
@@ -1371,13 +1372,18 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 and (actor is None or (actor.root.head.i == trigger.head.i and actor.root.dep_ == "nsubj")):
             enemy_of = side  # "Ukrainian troops repelled the assault": the assault was the other side's
             actor, side = None, None
+        victim_side = None
+        if victim:  # "Ukrainian losses" names the side hit; else the sufferer, else the actor phrase
+            modifier = _victim_modifier(trigger)
+            victim_side = _side_of_actor(modifier) if modifier is not None else (
+                sufferer_side if sufferer is not None else _side_of_actor(actor))
         for place in targets:
             detected.append(Detected(
                 enemy_of=enemy_of,
                 type=etype, trigger=trigger, trigger_tokens=tokens, actor=actor,
                 actor_side=side, place=place, modality=modality,
                 quantities=_quantities(trigger), sentence=sentence,
-                victim_side=_side_of_actor(_victim_modifier(trigger) or sufferer or actor) if victim else None,
+                victim_side=victim_side,
                 victim=victim,
                 guessed_place=guessed,
             ))
@@ -1437,16 +1443,9 @@ def _promised(trigger: Token) -> bool:
         chain.append(chain[-1].head)
     if any(t.lemma_.lower() in ("expect", "consider", "hope", "ask", "urge", "request") for t in chain):
         return False  # "are expected to pledge", "still considering supplying": not yet promised
-    token = trigger
-    for _ in range(4):
-        if any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in token.children):
-            return True
-        if token.lemma_.lower() in ("promise", "pledge", "vow", "commit", "agree", "plan", "intend", "continue"):
-            return True
-        if token.dep_ not in ("xcomp", "ccomp") or token.head.i == token.i:
-            break
-        token = token.head
-    return False
+    return any(any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in token.children)
+               or token.lemma_.lower() in ("promise", "pledge", "vow", "commit", "agree", "plan", "intend", "continue")
+               for token in chain)
 
 
 EXPLOSIVE_OBJECTS = {"bomb", "mine", "landmine", "ied", "explosive", "device"}

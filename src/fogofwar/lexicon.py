@@ -243,8 +243,8 @@ _PRO_SIDE = re.compile(r"\bpro-([A-Z][\w.'’]*)\s+(?:rebels?|separatists?|milit
 def armed_group_of_document(span) -> str | None:
     """The armed group a whole text is about, for "the rebels" that no nearby sentence names:
     the group of data/actors.json named most often beside a rebel word ("Rebels loyal to Riek
-    Machar"; the group named most often on a tie), else the first group named, else the side of its "pro-Russian rebels" (a rebel
-    movement known by its patron)."""
+    Machar"; the group named most often on a tie), else the first group named, else the side of
+    its "pro-Russian rebels" (a rebel movement known by its patron)."""
     from fogofwar.nlp import text_of
 
     return _armed_group_of_text(text_of(span.doc))

@@ -200,9 +200,9 @@ def _person(span: Span) -> str | None:
             and not any(t.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "FAC") for t in words) \
             and kind_of(span.text) == "other" and not lexicon.sides_in_text(span.text):
         return span.text
-    titles = set(lexicon.load("source_kinds.json")["title_words"]) | set(lexicon.load("source_kinds.json")["rank_words"])
+    ranks, titles = _ranks_and_titles()
     lead = 0
-    while lead < len(words) and words[lead].lower_.rstrip(".") in titles:
+    while lead < len(words) and (words[lead].lower_.rstrip(".") in titles or words[lead].lower_.rstrip(".") in ranks):
         lead += 1
     rest = words[lead:]
     if lead and 2 <= len(rest) <= 3 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words) \
@@ -212,12 +212,18 @@ def _person(span: Span) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _ranks_and_titles() -> tuple[frozenset[str], frozenset[str]]:
+    """Military ranks and office titles that may open a name (data/source_kinds.json)."""
+    kinds = lexicon.load("source_kinds.json")
+    return frozenset(kinds["rank_words"]), frozenset(kinds["title_words"])
+
+
 def _without_rank(span: Span, start: int, end: int) -> str | None:
     """A name without the military rank or office title the tagger put in it ("Brig Gen Oleksandr
     Tarnavskyi" -> "Oleksandr Tarnavskyi"); a name that is only a rank runs on to the capitalised
     words after it."""
-    ranks = set(lexicon.load("source_kinds.json")["rank_words"])
-    titles = set(lexicon.load("source_kinds.json")["title_words"])
+    ranks, titles = _ranks_and_titles()
     doc = span.doc
     while start < end and (doc[start].lower_.rstrip(".") in ranks or (
             doc[start].lower_.rstrip(".") in titles and end - start > 1)):

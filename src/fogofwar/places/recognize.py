@@ -230,8 +230,7 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
         while j > i + 1 and not _is_cap(toks[j - 1]):
             j -= 1
         if e.label_ in ("ORG", "PERSON", "NORP") and i < j:
-            mistagged = j == i + 1 and toks[i].is_alpha and not toks[i].is_sent_start and toks[i].tag_ not in ("NNP", "NNPS") \
-                and toks[i].lower_ not in _english_words(doc)  # "captured Bakhmut" with "Bakhmut" tagged RB
+            mistagged = j == i + 1 and toks[i].is_alpha and _misread_name(toks[i], doc)  # "captured Bakhmut" tagged RB
             if mistagged or all(t.tag_ in ("NNP", "NNPS") or t.lower_ in CONNECTORS for t in toks[i:j]):
                 name = text[toks[i].idx:toks[j - 1].idx + len(toks[j - 1])]  # (the span's text)
                 norm = normalize(name)
@@ -239,6 +238,12 @@ def _blocking_spans(doc: Doc, gazetteer: Gazetteer, toks: list[Token] | None = N
                     continue
         out.append(e)
     return out + _quoted_names(doc, toks)
+
+
+def _misread_name(t: Token, doc: Doc) -> bool:
+    """A capitalised word inside a sentence that the tagger did not call a proper noun and that is no
+    common English word ("captured Bakhmut" with "Bakhmut" tagged RB, "the capture of Kidal" JJ)."""
+    return not t.is_sent_start and t.tag_ not in ("NNP", "NNPS") and t.lower_ not in _english_words(doc)
 
 
 def _mislabelled_date(e: Span, gazetteer: Gazetteer) -> bool:
@@ -529,8 +534,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
                 i in one_word_dates and not toks[i].is_sent_start and _surface_locative(toks, i)) and not (
                 # a name the model tagged ORG/PERSON/NORP and the tagger an adverb or adjective
                 # ("captured Bakhmut", "the capture of Kidal"), with a locative cue of its own
-                ent_label.get(i) in ("ORG", "PERSON", "NORP") and not toks[i].is_sent_start
-                and toks[i].lower_ not in _english_words(doc) and (_locative_cue(toks[i]) or _surface_locative(toks, i)))):
+                ent_label.get(i) in ("ORG", "PERSON", "NORP") and _misread_name(toks[i], doc)
+                and (_locative_cue(toks[i]) or _surface_locative(toks, i)))):
             i += 1
             continue
         best = None
