@@ -465,42 +465,33 @@ def test_losing_numbers_of_troops_is_casualties(run):
 
 # --------------------------------------------------------------------------- document-level sides (stop 15)
 
-def _side_of(run, text, etype, published="2024-06-14"):
-    found = _of_type(run, text, etype, published=published)
+@pytest.mark.parametrize("text, etype, side", [
+    pytest.param("Rebel forces in the north killed dozens of civilians in Bentiu.\n"
+                 "A UN official said the city was quiet.\n"
+                 "The town of Rubkona was calm, aid workers said.\n"
+                 "Rebels loyal to Riek Machar captured Bentiu after heavy fighting with the army.",
+                 "casualties", "SPLA-IO", id="rebels_no_sentence_names_take_the_group_the_text_is_about"),
+    pytest.param("Ukrainian troops pulled out of Debaltseve after weeks of fighting with pro-Russian rebels.\n"
+                 "On Tuesday, rebel fighters entered Debaltseve.",
+                 "advance", "RU", id="pro_state_rebels_take_their_patrons_side"),
+    pytest.param("Russian forces shelled Bakhmut on Monday.\n"
+                 "Ukrainian troops repelled an assault near Bakhmut.\n"
+                 "The rebels said that 300 Ukrainian soldiers had been killed near Bakhmut.",
+                 "casualties", "RU", id="a_passive_armed_victim_is_hit_by_the_other_side"),
+    pytest.param("U.S.-backed Syrian fighters captured the last positions of Islamic State in Raqqa on Tuesday.\n"
+                 "A spokesman for the Syrian Democratic Forces said the city had been liberated.",
+                 "capture", "SDF", id="a_proxy_force_is_the_group_named_next_not_its_country"),
+    pytest.param("The ministry denied that Russian warplanes had been involved in the attack on the convoy near Idlib.",
+                 "attack", "RU", id="involved_in_an_attack_names_the_attacker"),
+    pytest.param("Ukrainian troops attacked Wagner positions near Bakhmut.\n"
+                 "Russian forces shelled Bakhmut.\n"
+                 "Officials said hundreds of Wagner fighters had been killed near Bakhmut.",
+                 "casualties", "UA", id="an_allied_group_counts_as_its_state_against_the_other_side"),
+])
+def test_sides_read_from_the_whole_text(run, text, etype, side):
+    found = _of_type(run, text, etype)
     assert found, f"no {etype} event"
-    return found[0][0].actor_side
-
-
-def test_rebels_no_sentence_names_take_the_group_the_text_is_about(run):
-    text = ("Rebel forces in the north killed dozens of civilians in Bentiu.\n"
-            "A UN official said the city was quiet.\n"
-            "The town of Rubkona was calm, aid workers said.\n"
-            "Rebels loyal to Riek Machar captured Bentiu after heavy fighting with the army.")
-    assert _side_of(run, text, "casualties") == "SPLA-IO"
-
-
-def test_pro_state_rebels_take_their_patrons_side(run):
-    text = ("Ukrainian troops pulled out of Debaltseve after weeks of fighting with pro-Russian rebels.\n"
-            "On Tuesday, rebel fighters entered Debaltseve.")
-    assert _side_of(run, text, "advance") == "RU"
-
-
-def test_a_passive_armed_victim_is_hit_by_the_other_side(run):
-    text = ("Russian forces shelled Bakhmut on Monday.\n"
-            "Ukrainian troops repelled an assault near Bakhmut.\n"
-            "The rebels said that 300 Ukrainian soldiers had been killed near Bakhmut.")
-    assert _side_of(run, text, "casualties") == "RU"
-
-
-def test_a_proxy_force_is_the_group_named_next_not_its_country(run):
-    text = ("U.S.-backed Syrian fighters captured the last positions of Islamic State in Raqqa on Tuesday.\n"
-            "A spokesman for the Syrian Democratic Forces said the city had been liberated.")
-    assert _side_of(run, text, "capture") == "SDF"
-
-
-def test_involved_in_an_attack_names_the_attacker(run):
-    text = "The ministry denied that Russian warplanes had been involved in the attack on the convoy near Idlib."
-    assert _side_of(run, text, "attack") == "RU"
+    assert found[0][0].actor_side == side
 
 
 def test_coming_under_fire_means_the_other_side_fired(run):
@@ -511,11 +502,6 @@ def test_coming_under_fire_means_the_other_side_fired(run):
     assert sides[-1] == "RU"
 
 
-def test_an_allied_group_counts_as_its_state_against_the_other_side(run):
-    text = ("Ukrainian troops attacked Wagner positions near Bakhmut.\n"
-            "Russian forces shelled Bakhmut.\n"
-            "Officials said hundreds of Wagner fighters had been killed near Bakhmut.")
-    assert _side_of(run, text, "casualties") == "UA"
 
 
 def test_the_mujahideen_are_the_armed_group_named_before(run):
