@@ -449,3 +449,21 @@ def test_coalition_figures_are_the_coalitions(run):
 def test_a_judgement_appended_to_the_whole_claim_counts(run, text):
     ((_, claim, _),) = _claims(run, text)
     assert claim.certainty == "unconfirmed"
+
+
+def test_a_name_the_tagger_broke_keeps_its_title_and_group(run):
+    # "Saw", a Karen name word, is tagged as the verb "saw": the phrase still runs back over the name
+    # and its title, and a group's spokesperson is its official
+    text = "Soldiers left the base, Karen National Union spokesperson Padoh Saw Taw Nee told Reuters."
+    ((phrase, _, src),) = _claims(run, text)
+    assert phrase == "Karen National Union spokesperson Padoh Saw Taw Nee"
+    assert (src.kind, src.side) == ("official", "KNU")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Soldiers left the town, M23 spokesperson Lawrence Kanyuka said.", "official"),
+    ("Rwanda Defence Force spokesperson Ronald Rwivanga said soldiers left the town.", "military"),
+])
+def test_spokesperson_is_a_spokesman(run, text, kind):
+    ((_, _, src),) = _claims(run, text)
+    assert src.kind == kind

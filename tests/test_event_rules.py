@@ -642,3 +642,49 @@ def test_states_named_together_fight_on_one_side(run):
             "HTS fighters attacked Saraqeb.\n"
             "The Syrian army said 20 Syrian soldiers had been killed near Saraqeb.")
     assert [e.actor_side for e, _ in _of_type(run, text, "casualties")] == ["HTS"]
+
+
+def test_the_soldiers_are_those_named_before_where_no_government_troops_were(run):
+    text = ("Hezbollah said its fighters clashed with Israeli troops near the village of Odaisseh.\n"
+            "The group said the soldiers retreated.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "withdrawal")] == ["IL"]
+
+
+def test_the_soldiers_after_government_troops_stay_the_governments(run):
+    text = ("M23 rebels entered Bukavu after government troops pulled out, residents said.\n"
+            "Rwandan troops and M23 fighters captured Kavumu airport on Friday.\n"
+            '"The soldiers left during the night," a resident of Bukavu said.')
+    assert [e.actor_side for e, _ in _of_type(run, text, "withdrawal")] == ["CD", "CD"]
+
+
+@pytest.mark.parametrize("text, etype, side", [
+    pytest.param("The RSF attacked El Fasher in Sudan.\nThe RSF accused the army of bombing markets in North Darfur.",
+                 "attack", "SAF", id="accused_of_a_gerund_the_parser_made_a_modifier"),
+    pytest.param("The RSF attacked El Fasher in Sudan.\nThe RSF said the army shelled markets in North Darfur.",
+                 "attack", "SAF",
+                 id="the_army_of_sudan_is_its_own_code"),
+    pytest.param("Hezbollah said it had forced Israeli soldiers to retreat from the village of Odaisseh after "
+                 "inflicting casualties.", "casualties", "HEZBOLLAH",
+                 id="after_inflicting_is_the_forcers_not_the_forceds"),
+])
+def test_accused_forced_and_home_army(run, text, etype, side):
+    assert side in [e.actor_side for e, _ in _of_type(run, text, etype)]
+
+
+def test_forced_troops_are_not_the_forcers_own(run):
+    text = "Hezbollah said it had forced the soldiers to retreat from the village of Odaisseh."
+    assert [e.actor_side for e, _ in _of_type(run, text, "withdrawal")] != ["HEZBOLLAH"]
+
+
+def test_an_unnamed_strike_inside_one_of_two_warring_states_is_the_others(run):
+    text = ("Russian forces captured the village of Novohrodivka on Monday, Ukraine's General Staff said.\n"
+            "Ukrainian forces struck a Russian fuel depot in Crimea.\n"
+            "In Zaporizhzhia, a guided aerial bomb struck a residential area on Tuesday, killing one woman, "
+            "Governor Ivan Fedorov said.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "attack") if e.actor and "bomb" in e.actor] == ["RU"]
+
+
+def test_soldiers_killed_in_an_armys_words_are_its_own(run):
+    text = ("Hezbollah said its fighters clashed with Israeli troops near the village of Odaisseh.\n"
+            "The Israeli military later confirmed that eight soldiers had been killed in southern Lebanon.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "casualties")] == ["HEZBOLLAH"]

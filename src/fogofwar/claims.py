@@ -111,6 +111,12 @@ def source_phrase(head: Token) -> Span | None:
         return None
     doc = head.doc
     end = contiguous[-1].i + 1
+    start = contiguous[0].i
+    if head.pos_ == "PROPN" and start - 2 >= head.sent.start and _capitalised_verb(doc[start - 1]) \
+            and doc[start - 2].pos_ == "PROPN":
+        # "Karen National Union spokesperson Padoh Saw Taw Nee": a capitalised word inside a name
+        # that the tagger took for a verb ("Saw") cut the name and its title off; they run on left
+        start = min(t.i for t in doc[start - 2].subtree if t.i < start - 1 and not t.is_punct)
     if head.pos_ == "PROPN" and head.text[:1].isupper():
         # "The Group for the Support of Islam and Muslims (JNIM)": the acronym names the side; a name
         # the parser broke ("The Group to Support Islam and Muslims (JNIM)") runs on to it
@@ -120,7 +126,13 @@ def source_phrase(head: Token) -> Span | None:
             k += 1
         if k + 2 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")" and doc[k + 1].text.isupper():
             end = k + 3
-    return doc[contiguous[0].i: end]
+    return doc[start: end]
+
+
+def _capitalised_verb(token: Token) -> bool:
+    """A capitalised word inside a sentence tagged as a verb: a name the tagger misread ("Saw")."""
+    return token.pos_ in ("VERB", "AUX") and token.i > token.sent.start and token.text[:1].isupper() \
+        and token.text[1:].islower()
 
 
 def _conjuncts(head: Token) -> list[Token]:

@@ -26,7 +26,7 @@ from fogofwar.nlp import text_of
 from fogofwar.models import Event, Place, Quantity
 
 ARG_PREPS = {"in", "into", "from", "of", "to", "toward", "towards", "near", "around", "at", "outside", "across",
-             "on", "over", "through", "inside", "within", "along", "off"}
+             "on", "over", "through", "inside", "within", "along", "off", "against"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 PARTICIPATION_WORDS = {"involve", "involved", "participate", "engage", "engaged"}
 PRONOUN_POSS = {"his", "her", "its", "their", "he", "she", "it", "they", "them", "our", "we"}
@@ -652,6 +652,7 @@ def _actor(trigger: Token) -> Span | None:
             token = head.head if token.dep_ == "pobj" else head
         else:
             return None
+    adjunct = False  # climbing from "after inflicting casualties"
     for _ in range(6):
         passive = any(c.dep_ == "nsubjpass" for c in token.children)
         for child in token.children:
@@ -670,7 +671,7 @@ def _actor(trigger: Token) -> Span | None:
                 return _phrase(token.head)  # "residents who reached Dnipro": the antecedent
             if subj is not None:  # ("claimed on Tuesday to have captured": "Tuesday" is no subject)
                 return _phrase(subj)
-        if token.dep_ == "xcomp":
+        if token.dep_ == "xcomp" and not adjunct:
             controller = _object(token.head) or next(
                 (t for t in _pobj_of(token.head, {"on"}) if t.ent_type_ not in ("DATE", "TIME")), None)
             # "called on Kyiv to withdraw" (not "claimed on Tuesday to have captured")
@@ -688,6 +689,9 @@ def _actor(trigger: Token) -> Span | None:
                 return _phrase(token.head)
             if token.dep_ == "ccomp" and token.pos_ in ("VERB", "AUX"):
                 return None  # a reported clause does not share the reporter as its actor
+            if token.dep_ == "pcomp" and token.head.lower_ in ("after", "before", "while", "by"):
+                adjunct = True  # "forced the soldiers to retreat after inflicting casualties": the forcer
+                # inflicted them, not the forced (the parser hangs the adjunct on "retreat")
             token = token.head
             continue
         break
@@ -817,10 +821,15 @@ def _fallen_to(verb: Token) -> Span | None:
 def _accused(trigger: Token) -> Span | None:
     """ "accused the army of killing civilians", "blamed Kyiv for shelling": the object of the
     accusation did it, not the accuser."""
+    if trigger.dep_ == "compound" and _nominal(trigger) and trigger.head.dep_ == "pobj":
+        trigger = trigger.head  # "accused the army of bombing markets": the parser made "bombing" a modifier
     prep = trigger.head
     if trigger.dep_ not in ("pcomp", "pobj") or prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
         return None
     verb = prep.head
+    if verb.dep_ == "dobj" and verb.head.lemma_.lower() in _lex()["accusation_verbs"]:
+        return verb.doc[verb.left_edge.i: verb.i + 1]  # "accused [the army of bombing markets]": the
+        # parser hung "of" on the object
     if verb.lemma_.lower() not in _lex()["accusation_verbs"]:
         return None
     obj = _object(verb)
@@ -885,6 +894,11 @@ def _side_of_actor(actor: Span | None) -> str | None:
         side = _definite_side(actor)  # "the army" after "the Sudanese army"
         if side:
             return side
+    if root.lemma_.lower() in ("soldier", "troop") and any(c.lower_ in ("the", "these", "those") for c in root.children) \
+            and not _home_troops_before(actor):
+        side = _definite_side(actor)  # "the soldiers" after "Israeli troops" (where the text has named no
+        if side:  # "government troops", whose soldiers "the soldiers" would more likely be)
+            return side
     if root.lemma_.lower() == "coalition" or any(t.lower_ == "coalition" and t.i < root.i for t in actor):
         side = lexicon.led_coalition_before(actor)  # "the coalition", "coalition aircraft" after "the Saudi-led coalition"
         if side:
@@ -909,12 +923,21 @@ def _side_of_actor(actor: Span | None) -> str | None:
         # subject of an earlier sentence), else the one named last
         return _topic_group_before(actor) or lexicon.last_armed_group_before(actor) \
             or lexicon.armed_group_of_document(actor)
-    if root.dep_ == "dobj" and root.head.pos_ == "VERB":
-        # "he had ordered troops to withdraw": unmarked troops are the orderer's own
+    if root.dep_ == "dobj" and root.head.pos_ == "VERB" and root.head.lemma_.lower() not in _lex()["accusation_verbs"] \
+            and root.head.lemma_.lower() not in _lex()["compulsion_verbs"]:
+        # "he had ordered troops to withdraw": unmarked troops are the orderer's own (not those he
+        # accused of shelling or forced to retreat)
         subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.i != root.i:
             return _side_of_actor(_phrase(subj))
     return None
+
+
+def _home_troops_before(actor: Span) -> bool:
+    """Whether the text names the home state's troops ("government troops", "federal troops") before."""
+    same = next((set(group) for group in _lex()["actor_synonyms"] if actor.root.lemma_.lower() in group), set())
+    return any(t.lemma_.lower() in same and t.pos_ == "NOUN" and _state_institution(_phrase(t))
+               for t in actor.doc[: actor.start])
 
 
 def _rebel_like(root: Token) -> bool:
@@ -1327,6 +1350,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             if encircled is not None:  # "Ukrainian forces remain trapped": the encircled, not the encircler
                 actor, victim = encircled, True
         sufferer_side = _side_of_actor(sufferer) if sufferer is not None else None
+        if sufferer is not None and not sufferer_side and _bare_troops(sufferer):
+            sufferer_side = _speaker_side(trigger, voices)  # "the military confirmed that eight soldiers
+            # had been killed": a side that reports soldiers killed reports its own
         if not victim and sufferer_side:
             victim = True
         if victim:
@@ -1352,6 +1378,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 and _nominal(trigger):
             # "airstrikes killed 19 people in Rafah", "carried out airstrikes on Aleppo": the verb's place
             near = _places_near(trigger.head, place_at)
+        if not near and trigger.dep_ == "compound" and _nominal(trigger) and trigger.head.pos_ == "NOUN":
+            near = _places_near(trigger.head, place_at)  # "bombing markets in North Darfur" (a modifier to the parser)
         guessed = not near  # no place among its own arguments: the nearest one, a weaker guess
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
@@ -1521,26 +1549,27 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
     states = {side for d in detected for side in (d.actor_side, d.victim_side)
               if side and side != "INT" and side not in groups}
     lone_state = bool(theatre) and states <= {theatre}  # no other state's troops in the text
+    home = _home_force(theatre)
     for d in detected:
         if d.enemy_of and not d.actor_side:
             continue  # the other side of enemy_of, once every side is known (to_events)
         if d.actor is not None and theatre and _state_institution(d.actor):
             if d.victim and not d.victim_side:
-                d.victim_side = theatre  # "the army denied losing any soldiers"
+                d.victim_side = home  # "the army denied losing any soldiers"
             elif not d.victim and not d.actor_side:
-                d.actor_side = theatre
+                d.actor_side = home
         if not d.actor_side and d.actor is not None and theatre and (
                 (_bare_troops(d.actor) and lone_state) or _state_antecedent(_of_target(d.actor))):
             if d.victim and not d.victim_side:
-                d.victim_side = theatre
+                d.victim_side = home
             elif not d.victim:
-                d.actor_side = theatre  # "the soldiers have left": the army of the one state at war there
+                d.actor_side = home  # "the soldiers have left": the army of the one state at war there
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
             d.actor_side = _attack_side(by_sentence[d.sentence])
         if not d.actor_side and d.actor is not None and theatre and not d.victim:
             owner = _possessor_antecedent(d.actor)
             if owner is not None and _state_institution(owner):
-                d.actor_side = theatre  # "The military ... said its troops withdrew"
+                d.actor_side = home  # "The military ... said its troops withdrew"
         if not d.actor_side and not _names_someone(d.actor):
             d.actor_side = _earlier_mention_side(d, detected)
         if not d.actor_side and not last and d.actor is not None and not d.victim and _generic_armed(d.actor):
@@ -1563,6 +1592,36 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             d.attacker_side = attacker if attacker != d.victim_side else None  # "killed in an air strike by X"
             fallback = last.get(d.type)
             d.fallback_side = fallback if fallback != d.victim_side else None
+
+
+def _unnamed_striker(actor: Span | None) -> bool:
+    """No actor, or one that names no party: a weapon ("a guided aerial bomb") or a strike."""
+    if actor is None:
+        return True
+    lex = _lex()
+    root = actor.root.lemma_.lower()
+    return actor.root.pos_ == "NOUN" and not lexicon.sides_in_text(actor.text) and (
+        root in lex["weapon_heads"] or root in lex["projectiles"])
+
+
+def _state_enemy(country: str, sides: Counter[str], document: dict[str, str]) -> str | None:
+    """The other state where a document is about a war between two states and ``country`` is one."""
+    groups = lexicon.non_state_codes()
+    allies = {**lexicon.allies(), **document}
+    merged: Counter[str] = Counter()
+    for side, n in sides.items():
+        merged[allies.get(side, side)] += n
+    main = [s for s, _ in merged.most_common(2)]
+    if len(main) == 2 and country in main and not any(s in groups or s == "INT" for s in main):
+        return main[1] if main[0] == country else main[0]
+    return None
+
+
+def _home_force(theatre: str | None) -> str | None:
+    """The side of the army of the country where the war is: its own code where actors.json gives
+    the state's army one ("the army" in Sudan is SAF), else the country."""
+    forces = [a["code"] for a in lexicon.load("actors.json")["actors"] if a.get("state_force") and a["country"] == theatre]
+    return forces[0] if forces else theatre
 
 
 def _of_target(actor: Span) -> Span:
@@ -1730,6 +1789,12 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
             d.actor_side = d.attacker_side or target_side(d.victim_side, sides, together) or d.fallback_side
         if d.enemy_of and not d.actor_side:
             d.actor_side = target_side(d.enemy_of, sides, together)  # "The enemy managed to ...", said a Ukrainian unit
+    for d in detected:
+        if not d.actor_side and d.type in ("attack", "casualties") and not d.victim and d.place is not None \
+                and d.place.country and _unnamed_striker(d.actor):
+            d.actor_side = _state_enemy(d.place.country, sides, together)
+            # "a guided aerial bomb struck a residential area" in Zaporizhzhia: in a war between two
+            # states, a strike no one is named for inside one of them is the other's
     kept: list[Detected] = []
     owner: list[int] = []  # per detected event, the index of the kept event it became
     for d in detected:
@@ -1739,6 +1804,10 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
         for k in kept:
             if line_of[k.trigger.i] != line or k.type != d.type or (k.modality in factual) != (d.modality in factual):
                 continue  # ("did not acknowledge the strike, but ... had destroyed": one denied, one stated)
+            if k.actor_side and d.actor_side and k.actor_side != d.actor_side and k.guessed_place \
+                    and not d.guessed_place and k.place is d.place:
+                k.place = None  # "denied that it had targeted civilians and accused the army of bombing
+                continue  # markets in North Darfur": two sides' attacks, the place the second's
             if k.place is d.place or (d.place is None) or (k.place is not None and d.place is not None
                                                             and k.place.geonameid is not None
                                                             and k.place.geonameid == d.place.geonameid):

@@ -72,6 +72,8 @@ def kind_of(text: str, head: tuple[int, int] | None = None) -> str:
 def _span_kind(span: Span, description: str = "") -> str:
     """Kind of a source phrase: its head word first, then its words and description in rule order."""
     root = span.root
+    if root.pos_ in ("VERB", "AUX") and root.text[:1].isupper() and span[-1].pos_ == "PROPN":
+        root = span[-1]  # "... spokesperson Padoh Saw Taw Nee": a name word the tagger took for a verb
     head = (root.idx - span.start_char, root.idx - span.start_char + len(root.text))
     if _is_evidence_noun(root):
         after = " ".join(t.lower_ for t in root.doc[root.i + 1: min(root.i + 10, root.sent.end)])
@@ -89,6 +91,8 @@ def _span_kind(span: Span, description: str = "") -> str:
         # "Ukrainian military observer Kostiantyn Mashovets": the title's last word decides
         title = [t for t in span if t.i < root.i and not (t.pos_ == "PROPN" and t.text[:1].isupper()
                                                          and all(u.pos_ == "PROPN" for u in span.doc[t.i: root.i]))]
+        while title and title[-1].text[:1].isupper() and title[-1].pos_ in ("PROPN", "VERB", "AUX"):
+            title.pop()  # "... spokesperson Padoh Saw Taw Nee": name words the tagger misread
         if title and title[-1].pos_ == "NOUN":
             text = span.doc[title[0].i: title[-1].i + 1].text
             kind = kind_of(text, (len(text) - len(title[-1].text), len(text)))
@@ -662,6 +666,8 @@ def _body_kind(text: str, leader: bool = False) -> str | None:
     """The kind of a body named beside a title: organization, think tank, media, or a military institution."""
     groups = {a.lower() for actor in lexicon.load("actors.json")["actors"] for a in actor["aliases"]}
     official = [m.span() for kind, pattern in _kind_rules() if kind == "official" for m in pattern.finditer(text)]
+    named = [m.span() for kind, pattern in _kind_rules() if kind == "military" for m in pattern.finditer(text)
+             if m.group(0).lower() in groups]
     for kind, pattern in _kind_rules():
         if kind not in ("organization", "think_tank", "media", "military"):
             continue
@@ -669,6 +675,8 @@ def _body_kind(text: str, leader: bool = False) -> str | None:
             word = m.group(0).lower()
             if any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in official):
                 continue  # "Odesa Oblast Military Administration Head": a civil administration
+            if any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in named):
+                continue  # "Karen National Union spokesperson": a word inside an armed group's name
             if kind == "military" and (word in groups or word.rstrip("s") in groups) and not leader:
                 continue  # "Hamas officials" speak for the movement's leadership: official (its leader commands)
             return kind
