@@ -688,3 +688,41 @@ def test_soldiers_killed_in_an_armys_words_are_its_own(run):
     text = ("Hezbollah said its fighters clashed with Israeli troops near the village of Odaisseh.\n"
             "The Israeli military later confirmed that eight soldiers had been killed in southern Lebanon.")
     assert [e.actor_side for e, _ in _of_type(run, text, "casualties")] == ["HEZBOLLAH"]
+
+
+def test_an_attack_a_side_retreated_from_was_the_other_sides(run):
+    text = ("Fano fighters seized the town of Lalibela in Ethiopia on Thursday.\n"
+            "Ethiopia's army said it had retaken Gondar in Ethiopia.\n"
+            "Fano fighters later withdrew from Lalibela after a drone strike on Monday.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "attack")] == ["ET"]
+
+
+def test_air_strikes_that_killed_a_sides_fighters_were_the_other_sides(run):
+    text = ("Taliban fighters captured the city of Kandahar in Afghanistan on Friday.\n"
+            "Afghan forces pushed back the Taliban near Lashkar Gah in Afghanistan.\n"
+            "Afghanistan's defence ministry said air strikes had killed 43 Taliban fighters in Helmand.")
+    sides = {e.actor_side for e, _ in _events(run, text) if "43" in text[e.start:e.end]}
+    assert sides == {"AF"}
+
+
+def test_a_noun_the_parser_made_the_root_is_an_antecedent(run):
+    text = ("A PKK commander who gave his name as Baran Sarhad told VOA by phone that his fighters had "
+            "entered Sinjar from the east on Thursday night.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "advance")] == ["PKK"]
+
+
+def test_it_agrees_in_number_with_its_antecedent(run):
+    text = ("Federal forces and Amhara militias have been fighting the TPLF since it pushed into the Amhara "
+            "region in July.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "advance")] == ["TPLF"]
+
+
+def test_the_fighters_in_a_groups_words_are_the_groups(run):
+    text = ("Tigray People's Liberation Front (TPLF) spokesman Getachew Reda wrote on Twitter that the fighters "
+            "had taken Kombolcha's airport.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "capture")] == ["TPLF"]
+
+
+def test_troops_sent_to_help_a_state_fight_have_not_fought_yet(run):
+    text = "Chad's president said his country will send troops to help Cameroon fight the militants of Boko Haram."
+    assert _of_type(run, text, "attack") == []

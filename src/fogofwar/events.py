@@ -52,6 +52,7 @@ class Detected:
     guessed_place: bool = False  # the place is the sentence's nearest, not one of the trigger's arguments
     attacker_side: str | None = None  # the side of its sentence's attack, when victim_side is known
     fallback_side: str | None = None  # where the other side of victim_side is unclear: the last of its type
+    speaker_side: str | None = None  # the side of the source in whose words the event stands
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,6 +103,9 @@ def _modality(trigger: Token) -> str:
             return "hypothetical"  # "reprisals ... once government forces take control of the city": not yet
         if token.dep_ in ("acl", "relcl") and _purpose_infinitive(token):
             return "planned"  # "troops to help Kinshasa fight the rebels"
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() == "help":
+            token = token.head  # "send troops to help Cameroon fight": the bare infinitive shares help's aim
+            continue
         if token.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "advcl") and token.head.i != token.i:
             head = token.head
             lemma = head.lemma_.lower()
@@ -648,6 +652,8 @@ def _actor(trigger: Token) -> Span | None:
         if token.dep_ in ("dobj", "oprd", "attr") and (head.lemma_.lower() in _lex()["reaction_verbs"]
                                                        or head.lemma_.lower() in _lex()["perception_verbs"]):
             return None  # "Iran's spokesman condemned the strikes", "residents heard gunfire": no striker
+        if _retreated_before(token) is not None:
+            return None  # "fled south before the assault": those who fled did not assault
         if token.dep_ in ("dobj", "attr", "oprd") or (token.dep_ == "pobj" and head.dep_ == "prep"):
             token = head.head if token.dep_ == "pobj" else head
         else:
@@ -696,6 +702,21 @@ def _actor(trigger: Token) -> Span | None:
             continue
         break
     return None
+
+
+def _retreated_before(noun: Token) -> Span | None:
+    """The subject of a retreat that an attack noun is the time of ("withdrew from the airport after a
+    drone strike", "fled south before the assault"): the side hit, not the attacker."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _lex()["adjunct_time_preps"]:
+        return None
+    verb = prep.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in _lex()["retreat_verbs"]:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None and verb.dep_ == "xcomp":  # "appeared to have fled"
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return _phrase(subject) if subject is not None else None
 
 
 def _responsibility_claimant(noun: Token) -> Span | None:
@@ -1052,7 +1073,8 @@ def _antecedent_side(actor: Span) -> str | None:
     sent = actor.sent
     singular = actor.root.lower_ in ("it", "its") or any(t.dep_ == "poss" and t.lower_ == "its" for t in actor)
     for token in reversed(list(sent.doc[sent.start: actor.start])):
-        if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss":
+        if token.dep_ in SUBJECT_DEPS or token.dep_ == "poss" or (token.dep_ == "ROOT" and token.pos_ in ("NOUN", "PROPN")):
+            # (a noun the parser made the root: "A PKK commander who gave his name as X told VOA that his fighters")
             if singular and token.tag_ == "NNS":
                 continue  # "its forces" is not the rebels' ("the army denied that the rebels had entered ...")
             phrase = _phrase(token)
@@ -1070,6 +1092,14 @@ def _antecedent_side(actor: Span) -> str | None:
                 side = _side_of_actor(phrase) or side  # "The Iran-backed group said its fighters ..."
             if side:
                 return side
+    if singular and actor.root.dep_ in SUBJECT_DEPS:
+        # "fighting the TPLF since it pushed into Amhara": no singular subject before; the nearest
+        # singular name of a side
+        for token in reversed(list(sent.doc[sent.start: actor.start])):
+            if token.pos_ == "PROPN" and token.tag_ == "NNP" and token.dep_ in ("dobj", "pobj"):
+                side = lexicon.side_of_text(_phrase(token).text)
+                if side:
+                    return side
     return None
 
 
@@ -1342,6 +1372,11 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             # "Our units continue to advance", "We intercepted", "Robotyne is liberated", in a source's
             # words: the source's own side
             side = _speaker_side(trigger, voices) or side
+        if not side and actor is not None and actor.root.lemma_.lower() in ("fighter", "combatant") \
+                and not _names_someone(actor) and actor.root.dep_ in SUBJECT_DEPS:
+            speaker = _speaker_side(trigger, voices)
+            if speaker in lexicon.non_state_codes():
+                side = speaker  # "the fighters had also taken the airport", in the words of the group's spokesman
         victim = _victim(trigger)
         if not victim and etype == "attack" and _ran_into_explosive(trigger):
             victim = True  # "its convoy struck two roadside bombs": the convoy was hit
@@ -1349,6 +1384,10 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             encircled = _encircled(trigger)
             if encircled is not None:  # "Ukrainian forces remain trapped": the encircled, not the encircler
                 actor, victim = encircled, True
+        if etype == "casualties" and trigger.pos_ == "VERB" and _unnamed_striker(actor) and sufferer is None:
+            hit = _object(trigger)
+            if hit is not None and _armed(_phrase(hit)):
+                sufferer = _phrase(hit)  # "air strikes had killed 43 Taliban fighters": the Taliban were hit
         sufferer_side = _side_of_actor(sufferer) if sufferer is not None else None
         if sufferer is not None and not sufferer_side and _bare_troops(sufferer):
             sufferer_side = _speaker_side(trigger, voices)  # "the military confirmed that eight soldiers
@@ -1391,6 +1430,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
             actor.root.lemma_.lower() in lex["enemy_heads"] else None
+        retreated = _retreated_before(trigger) if etype == "attack" and actor is None else None
+        if retreated is not None:
+            enemy_of = _side_of_actor(retreated) or enemy_of  # the side that fled was hit
         if etype == "capture" and trigger.pos_ in ("VERB", "AUX") and (
                 (trigger.lemma_.lower() in lex["fall_verbs"] and _fallen_to(trigger) is None)
                 or (trigger.lemma_.lower() == "lose" and actor is None)) and not side:
@@ -1414,6 +1456,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 victim_side=victim_side,
                 victim=victim,
                 guessed_place=guessed,
+                speaker_side=_speaker_side(trigger, voices) if victim else None,
             ))
     _casualties_where_attacked(detected)
     _fill_sides(detected, theatre_of(places))
@@ -1570,6 +1613,11 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             owner = _possessor_antecedent(d.actor)
             if owner is not None and _state_institution(owner):
                 d.actor_side = home  # "The military ... said its troops withdrew"
+        if d.victim and d.victim_side:
+            earlier = None if _names_someone(d.actor) else (_earlier_mention_side(d, detected) or last.get(d.type))
+            if earlier and earlier != d.victim_side:
+                d.actor_side = earlier  # the side of the same event mentioned before
+            continue  # else the side hit's other side, once every side is known (to_events)
         if not d.actor_side and not _names_someone(d.actor):
             d.actor_side = _earlier_mention_side(d, detected)
         if not d.actor_side and not last and d.actor is not None and not d.victim and _generic_armed(d.actor):
@@ -1601,7 +1649,8 @@ def _unnamed_striker(actor: Span | None) -> bool:
     lex = _lex()
     root = actor.root.lemma_.lower()
     return actor.root.pos_ == "NOUN" and not lexicon.sides_in_text(actor.text) and (
-        root in lex["weapon_heads"] or root in lex["projectiles"])
+        root in lex["weapon_heads"] or root in lex["projectiles"] or lex["nouns"].get(root) == "attack"
+        or lex["nouns"].get(actor.root.lower_) == "attack")  # ("air strikes", "explosions")
 
 
 def _state_enemy(country: str, sides: Counter[str], document: dict[str, str]) -> str | None:
@@ -1676,8 +1725,11 @@ def _possessor_antecedent(actor: Span) -> Span | None:
             actor.root.lower_ in ("it", "they") and actor.root.dep_ in SUBJECT_DEPS):
         return None
     sent = actor.sent
+    singular = actor.root.lower_ == "it" or any(t.dep_ == "poss" and t.lower_ == "its" for t in actor)
     for token in reversed(list(sent.doc[sent.start: actor.start])):
         if token.dep_ in SUBJECT_DEPS and token.pos_ in ("NOUN", "PROPN"):
+            if singular and token.tag_ == "NNS":
+                continue  # "Federal forces ... have been fighting the TPLF since it pushed": not the forces
             return _phrase(token)
     return None
 
@@ -1786,10 +1838,15 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
     together = document_allies(detected)
     for d in detected:
         if d.victim_side and not d.actor_side:
-            d.actor_side = d.attacker_side or target_side(d.victim_side, sides, together) or d.fallback_side
+            d.actor_side = d.attacker_side or target_side(d.victim_side, sides, together) or d.fallback_side or (
+                d.speaker_side if d.speaker_side != d.victim_side else None)
+            # (a side that reports the other's losses inflicted them: "the ministry said air strikes had killed")
         if d.enemy_of and not d.actor_side:
             d.actor_side = target_side(d.enemy_of, sides, together)  # "The enemy managed to ...", said a Ukrainian unit
     for d in detected:
+        if not d.actor_side and d.type == "attack" and _unnamed_striker(d.actor):
+            d.actor_side = next((o.actor_side for o in detected if o.sentence == d.sentence and o.type == "casualties"
+                                 and o.victim_side and o.actor_side), None)  # "air strikes had killed 43 Taliban fighters"
         if not d.actor_side and d.type in ("attack", "casualties") and not d.victim and d.place is not None \
                 and d.place.country and _unnamed_striker(d.actor):
             d.actor_side = _state_enemy(d.place.country, sides, together)
@@ -1805,7 +1862,7 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
             if line_of[k.trigger.i] != line or k.type != d.type or (k.modality in factual) != (d.modality in factual):
                 continue  # ("did not acknowledge the strike, but ... had destroyed": one denied, one stated)
             if k.actor_side and d.actor_side and k.actor_side != d.actor_side and k.guessed_place \
-                    and not d.guessed_place and k.place is d.place:
+                    and not d.guessed_place and k.place is d.place and k.actor is not None and d.actor is not None:
                 k.place = None  # "denied that it had targeted civilians and accused the army of bombing
                 continue  # markets in North Darfur": two sides' attacks, the place the second's
             if k.place is d.place or (d.place is None) or (k.place is not None and d.place is not None
