@@ -726,3 +726,17 @@ def test_the_fighters_in_a_groups_words_are_the_groups(run):
 def test_troops_sent_to_help_a_state_fight_have_not_fought_yet(run):
     text = "Chad's president said his country will send troops to help Cameroon fight the militants of Boko Haram."
     assert _of_type(run, text, "attack") == []
+
+
+def test_a_side_named_as_an_adjective_of_an_attack_noun_did_it(run):
+    text = "Russian officials said Ukrainian shelling of the town of Shebekino in Russia killed two people."
+    assert "UA" in [e.actor_side for e, _ in _of_type(run, text, "attack")]
+
+
+def test_an_unnamed_explosion_in_one_of_two_warring_states_outweighs_the_last_side(run):
+    text = ("Russian forces captured the town of Lysychansk in Ukraine on Sunday.\n"
+            "Ukrainian forces shelled Russian positions near Izium in Ukraine.\n"
+            "Russian missiles struck Kramatorsk in Ukraine.\n"
+            "In the Russian city of Belgorod, explosions early on Sunday killed four people.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "attack") if "Belgorod" in text[e.start:e.end]]
+    assert sides == ["UA"]

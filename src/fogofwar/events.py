@@ -53,6 +53,7 @@ class Detected:
     attacker_side: str | None = None  # the side of its sentence's attack, when victim_side is known
     fallback_side: str | None = None  # where the other side of victim_side is unclear: the last of its type
     speaker_side: str | None = None  # the side of the source in whose words the event stands
+    weak_side: bool = False  # actor_side is only the last side of its type (a guess better evidence replaces)
 
 
 @functools.lru_cache(maxsize=1)
@@ -629,6 +630,9 @@ def _actor(trigger: Token) -> Span | None:
             if child.i < token.i and child.head.i == token.i and child.dep_ in ("compound", "nmod", "amod") \
                     and child.lower_ in _lex()["armed_modifiers"]:
                 return token.doc[child.i: child.i + 1]  # "a rebel ambush": the rebels named before
+            if child.i < token.i and child.head.i == token.i and child.dep_ == "amod" and child.pos_ == "ADJ" \
+                    and lexicon.side_of_text(child.text):
+                return token.doc[child.i: child.i + 1]  # "Ukrainian shelling had intensified"
         # object of a light verb: the verb's subject did it
         first = token
         while first.dep_ == "conj" and first.head.pos_ in ("NOUN", "PROPN") and first.head.i != first.i:
@@ -1631,7 +1635,7 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             if d.actor is not None and not d.victim:
                 by_actor.setdefault(d.actor.root.i, d.actor_side)
         elif d.type in last and not _names_someone(d.actor):
-            d.actor_side = last[d.type]
+            d.actor_side, d.weak_side = last[d.type], True
     for d in detected:  # "five soldiers were killed in a rebel ambush": the ambush's side, now known
         if not d.actor_side and d.type == "casualties" and not d.victim_side:
             d.actor_side = _attack_side(by_sentence[d.sentence])
@@ -1844,12 +1848,15 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
         if d.enemy_of and not d.actor_side:
             d.actor_side = target_side(d.enemy_of, sides, together)  # "The enemy managed to ...", said a Ukrainian unit
     for d in detected:
-        if not d.actor_side and d.type == "attack" and _unnamed_striker(d.actor):
+        guess = not d.actor_side or d.weak_side
+        if guess and d.type == "attack" and _unnamed_striker(d.actor):
             d.actor_side = next((o.actor_side for o in detected if o.sentence == d.sentence and o.type == "casualties"
-                                 and o.victim_side and o.actor_side), None)  # "air strikes had killed 43 Taliban fighters"
-        if not d.actor_side and d.type in ("attack", "casualties") and not d.victim and d.place is not None \
+                                 and o.victim_side and o.actor_side), None) or d.actor_side
+            # "air strikes had killed 43 Taliban fighters": the side that killed them
+        if guess and d.type in ("attack", "casualties") and not d.victim and d.place is not None \
+                and d.trigger.sent.start_char <= d.place.start < d.trigger.sent.end_char \
                 and d.place.country and _unnamed_striker(d.actor):
-            d.actor_side = _state_enemy(d.place.country, sides, together)
+            d.actor_side = _state_enemy(d.place.country, sides, together) or d.actor_side
             # "a guided aerial bomb struck a residential area" in Zaporizhzhia: in a war between two
             # states, a strike no one is named for inside one of them is the other's
     kept: list[Detected] = []
