@@ -740,3 +740,27 @@ def test_an_unnamed_explosion_in_one_of_two_warring_states_outweighs_the_last_si
             "In the Russian city of Belgorod, explosions early on Sunday killed four people.")
     sides = [e.actor_side for e, _ in _of_type(run, text, "attack") if "Belgorod" in text[e.start:e.end]]
     assert sides == ["UA"]
+
+
+def test_an_armed_group_the_text_defines_is_a_side_of_its_own(run):
+    # no such group in data/actors.json: the acronym the text gives it becomes its side
+    text = ("Fighters of the Kurdish People's Protection Units (YPG) withdrew from the town of Afrin in Syria.\n"
+            "A YPG spokesman said its fighters had killed 20 Turkish soldiers near Afrin.")
+    article = run([text], published="2018-03-18").articles[0]
+    assert {e.type: e.actor_side for e in article.events} == {"withdrawal": "YPG", "casualties": "YPG"}
+    assert [s.side for s in article.sources] == ["YPG"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Armed Forces of the Philippines (AFP) said troops had retaken Marawi.",  # a state's army
+    "The Institute for the Study of War (ISW) said Russian forces had advanced.",  # no armed group's word
+])
+def test_states_forces_and_other_bodies_define_no_side(text):
+    from fogofwar import lexicon
+    assert lexicon.armed_groups_defined(text) == ()
+
+
+def test_a_defined_group_counts_only_inside_its_own_text(run):
+    from fogofwar import lexicon
+    run(["Fighters of the Zomia Liberation Front (ZLF) seized the town of Kutkai in Myanmar."], published="2024-01-01")
+    assert lexicon.side_of_text("ZLF fighters") is None

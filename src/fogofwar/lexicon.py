@@ -7,10 +7,12 @@ code. Side detection lives here because sources (who says) and events
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from importlib import resources
 from typing import Any
 
@@ -83,6 +85,49 @@ def sides_in_text(text: str) -> list[str]:
     return found + [b for b in backers if b not in found]
 
 
+# Armed groups an article defines itself ("the Popular Mobilization Forces (PMF)") while it is analysed:
+# (lower-cased alias, code) pairs, each group under its own acronym.
+_DOCUMENT_ACTORS: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("document_actors", default=())
+_DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*|of|for|the|and|de|du|al)(?:\s+(?:[A-Z][\w'’-]*|of|for|the|and|de|du|al|to)){0,8})"
+                         r"\s+\(([A-Z][A-Z0-9-]{1,7})\)")
+
+
+def armed_groups_defined(text: str) -> tuple[tuple[str, str], ...]:
+    """Armed groups a text introduces by name and acronym that data/actors.json does not list
+    ("Kurdish People's Protection Units (YPG)"): their name and acronym -> the acronym as their side.
+
+    A name counts when it holds a word of armed groups' names (actors.json "defined_group_words")
+    and names no state ("Armed Forces of the Philippines (AFP)" is the Philippine army)."""
+    data = load("actors.json")
+    words = {w.lower() for w in data["defined_group_words"]}
+    markers = side_markers()
+    found: list[tuple[str, str]] = []
+    for m in _DEFINITION.finditer(text):
+        name, acronym = m.group(1), m.group(2)
+        tokens = name.split()
+        while tokens and tokens[0].lower() in ("the", "of", "for", "and", "to", "de", "du", "al"):
+            tokens = tokens[1:]
+        name = " ".join(tokens)
+        if acronym.lower() in markers or name.lower() in markers or not any(
+                t.lower().strip("'’s") in words for t in tokens):
+            continue
+        named = [s for s in sides_in_text(name) if s not in _listed_codes()]
+        if named:
+            continue  # a state's own force, or a body named for a state
+        found += [(name.lower(), acronym), (acronym.lower(), acronym)]
+    return tuple(found)
+
+
+@contextlib.contextmanager
+def document_actors(text: str) -> Iterator[None]:
+    """Within the block, the armed groups ``text`` defines count as sides (see ``armed_groups_defined``)."""
+    token = _DOCUMENT_ACTORS.set(armed_groups_defined(text))
+    try:
+        yield
+    finally:
+        _DOCUMENT_ACTORS.reset(token)
+
+
 def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
     """The sides a phrase names as its own, and those it names only as backers.
 
@@ -91,8 +136,13 @@ def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
     side; a country word before "opposition" / "rebels" and a seat
     ("Britain-based") give no side.
     """
-    found, backers = _sides_and_backers(text)
+    found, backers = _sides_and_backers(text, _DOCUMENT_ACTORS.get())
     return list(found), list(backers)
+
+
+@functools.lru_cache(maxsize=16)
+def _markers_with(extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {**side_markers(), **dict(extra)} if extra else side_markers()
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +166,8 @@ def _written_as_marker(raw: str, key: str, case_sensitive: frozenset[str]) -> bo
     if key in case_sensitive and not word.isupper():
         return False
     forms = _acronym_aliases().get(key)
+    if forms is None and any(key == alias and alias.upper() == code for alias, code in _DOCUMENT_ACTORS.get()):
+        forms = frozenset({key.upper()})  # an acronym the text defined, only as written
     return forms is None or word in forms or word.isupper()
 
 
@@ -127,9 +179,9 @@ def _word_sets() -> tuple[frozenset, frozenset, frozenset, frozenset]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _sides_and_backers(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _sides_and_backers(text: str, extra: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``sides_and_backers`` as tuples, remembered: the stages ask about the same phrase several times."""
-    markers = side_markers()
+    markers = _markers_with(extra)
     case_sensitive, backer_suffixes, located, not_after = _word_sets()
     non_state = _non_state_codes()
     raw = _WORD.findall(text)
@@ -177,8 +229,14 @@ def _sides_and_backers(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _non_state_codes() -> frozenset[str]:
+def _listed_codes() -> frozenset[str]:
     return frozenset(a["code"] for a in load("actors.json")["actors"])
+
+
+def _non_state_codes() -> frozenset[str]:
+    """The armed groups' codes: those of data/actors.json and those the text being analysed defines."""
+    extra = _DOCUMENT_ACTORS.get()
+    return _listed_codes() | frozenset(code for _, code in extra) if extra else _listed_codes()
 
 
 @functools.lru_cache(maxsize=1)

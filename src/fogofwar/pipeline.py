@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from fogofwar import claims as claims_stage
+from fogofwar import lexicon
 from fogofwar import events as events_stage
 from fogofwar import sources as sources_stage
 from fogofwar import stories as stories_stage
@@ -39,7 +40,7 @@ def _line_index(doc: Doc) -> list[int]:
 
 def analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
     """Run every stage on one parsed article (its sentences computed once for all stages)."""
-    with cached_sentences(doc):
+    with cached_sentences(doc), lexicon.document_actors(article.text or ""):
         return _analyze_doc(article, doc, gazetteer)
 
 
