@@ -467,3 +467,24 @@ def test_a_name_the_tagger_broke_keeps_its_title_and_group(run):
 def test_spokesperson_is_a_spokesman(run, text, kind):
     ((_, _, src),) = _claims(run, text)
     assert src.kind == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Soldiers left the town, Nigeria's defence headquarters said.", "military"),
+    ("Defence spokesman Maj Gen Chris Olukolade said troops had left the town.", "military"),
+    ("Aid agencies estimate that 230,000 people have fled the fighting.", "organization"),
+    ("Thousands fled the town, aid workers said.", "organization"),
+    ("The pro-rebel TamilNet website said troops had left the town.", "media"),
+    ("Eduard Kokoity, the separatist leader of South Ossetia, said his fighters had left the town.", "military"),
+    ("Natalia Shevchenko, 63, who reached Dnipro on a bus, said she had not heard from her son.", "witness"),
+])
+def test_kinds_of_titles_bodies_and_people(run, text, kind):
+    ((_, _, src),) = _claims(run, text)
+    assert src.kind == kind
+
+
+def test_figures_appended_without_an_article_are_judged_too(run):
+    text = ("The defence ministry said 18 soldiers had been killed and put rebel losses at more than 120, figures "
+            "that could not be independently verified.")
+    ((_, claim, _),) = _claims(run, text)
+    assert claim.certainty == "unconfirmed"

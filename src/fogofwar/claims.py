@@ -231,8 +231,8 @@ def _judgement_after(cue: Token, source: Span, content: tuple[int, int] | None) 
     if not tail.lstrip(" \"'’”").startswith(","):
         return ""
     tail = tail.lstrip(" \"'’”,")
-    return tail if re.match(r"(?:a|an|the)\s+(?:\w+\s+)?(?:claim|figure|assertion|account|toll|number|report)s?\b",
-                            tail, re.I) else ""
+    return tail if re.match(r"(?:(?:a|an|the)\s+(?:\w+\s+)?)?(?:claim|figure|assertion|account|toll|number|report)s?\b",
+                            tail, re.I) else ""  # (", figures that could not be independently verified")
 
 
 def _negated(token: Token) -> bool:

@@ -105,6 +105,8 @@ def _span_kind(span: Span, description: str = "") -> str:
         head = title.split()[-1] if title.split() else ""
         if head and kind_of(title, (len(title) - len(head), len(title))) == "witness":
             return "witness"  # "Hawa, a pharmacist who asked ...", "a mother of six sheltering in a school run by UNRWA"
+        if head.lower() in LEADER_ROLES and _armed_words_in(title):
+            return "military"  # "Eduard Kokoity, the separatist leader of South Ossetia": an armed group's leader
         first = description.split(";")[0].strip().rstrip(",")
         last = first.split()[-1] if first.split() else ""
         if last:  # "a senior Houthi official": the title's head word decides
@@ -119,6 +121,8 @@ def _span_kind(span: Span, description: str = "") -> str:
         if kind != "other":
             return kind
     kind = kind_of(span.text)
+    if kind == "other" and root.pos_ == "PROPN" and re.match(r"\s*\d{1,3}\b", description or ""):
+        return "witness"  # "Natalia Shevchenko, 63, who reached Dnipro": a civilian given by name and age
     if kind == "other" and _is_state_name(span):
         return "official"  # "Israel says", "Kigali rejected": the government
     if kind == "other" and root.lemma_.lower() in lexicon.load("cues.json")["document_nouns"] and (
@@ -660,6 +664,12 @@ LEADER_ROLES = {"leader", "chief", "commander", "head"}
 GROUP_POSSESSIVE = re.compile(r"\b(?:(?:the|its|their)\s+)?(?:group|movement|rebels|militants|insurgents|militia)['’]s?(?:\s|$)",
                               re.I)
 ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson"}
+
+
+def _armed_words_in(text: str) -> bool:
+    """Whether a title names an armed group by a word for one ("separatist", "rebel")."""
+    words = set(lexicon.load("events.json")["armed_modifiers"])
+    return any(re.sub(r"['’]s?$", "", w.strip(",.")).lower() in words for w in text.split())
 
 
 def _body_kind(text: str, leader: bool = False) -> str | None:
