@@ -764,3 +764,30 @@ def test_a_defined_group_counts_only_inside_its_own_text(run):
     from fogofwar import lexicon
     run(["Fighters of the Zomia Liberation Front (ZLF) seized the town of Kutkai in Myanmar."], published="2024-01-01")
     assert lexicon.side_of_text("ZLF fighters") is None
+
+
+def test_a_leader_the_text_introduced_stands_for_his_state(run):
+    text = ("Libyan leader Col. Muammar el-Qaddafi vowed to fight on after French jets struck tanks near Benghazi.\n"
+            "Hours earlier, Colonel Qaddafi's forces had pushed into the southern outskirts of Benghazi.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "advance")] == ["LY"]
+
+
+def test_fighting_between_two_parties_is_theirs(run):
+    text = ("French jets struck tanks near Benghazi in Libya on Saturday.\n"
+            "Fighting between rebels and government forces began in the eastern city of Benghazi in Libya in "
+            "mid-February.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "attack") if e.actor and "between" not in e.actor
+            and "rebels" in e.actor] == ["LY"]
+
+
+def test_a_halt_called_for_is_not_the_callers(run):
+    text = "French jets struck tanks near Benghazi.\nRussia and China called for an immediate halt to the strikes."
+    assert "RU" not in [e.actor_side for e, _ in _of_type(run, text, "attack")]
+
+
+@pytest.mark.parametrize("text, side", [
+    ("Turkish troops entered Afrin in Syria on Sunday.\nKurdish forces had pulled out of Afrin in Syria.", "SDF"),
+    ("Iraqi troops entered Sinjar in Iraq on Sunday.\nKurdish forces had pulled out of Sinjar in Iraq.", "KRG"),
+])
+def test_kurdish_forces_are_the_group_of_the_country_at_war(run, text, side):
+    assert [e.actor_side for e, _ in _of_type(run, text, "withdrawal")] == [side]

@@ -594,6 +594,9 @@ def _actor(trigger: Token) -> Span | None:
     accused = _accused(trigger)
     if accused is not None:
         return accused
+    between = _between(trigger)
+    if between is not None:
+        return between  # "fighting between rebels and government forces"
     if trigger.pos_ in ("VERB", "AUX") and trigger.lemma_.lower() in _lex()["passive_aid_verbs"]:
         sent = _passive_sent(trigger)
         if sent is not None:
@@ -653,6 +656,8 @@ def _actor(trigger: Token) -> Span | None:
             subject = next((c for c in head.head.children if c.dep_ in SUBJECT_DEPS), None)
             if subject is not None:
                 return _phrase(subject)  # "Russian warplanes had been involved in the attack"
+        if token.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() in _lex()["stop_nouns"]:
+            return None  # "called for an immediate halt to the strikes": not the caller's strikes
         if token.dep_ in ("dobj", "oprd", "attr") and (head.lemma_.lower() in _lex()["reaction_verbs"]
                                                        or head.lemma_.lower() in _lex()["perception_verbs"]):
             return None  # "Iran's spokesman condemned the strikes", "residents heard gunfire": no striker
@@ -706,6 +711,13 @@ def _actor(trigger: Token) -> Span | None:
             continue
         break
     return None
+
+
+def _between(noun: Token) -> Span | None:
+    """ "Fighting between rebels and government forces": the parties named after "between"."""
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    return pobj.doc[pobj.left_edge.i: pobj.right_edge.i + 1] if pobj is not None else None
 
 
 def _retreated_before(noun: Token) -> Span | None:
@@ -909,6 +921,16 @@ def _side_of_actor(actor: Span | None) -> str | None:
             side = lexicon.preferred_side(actor.doc[actor.start: end].text)
     if side:
         return side
+    if any(c.dep_ == "conj" and c.i < actor.end for c in root.children) and root.head.lower_ == "between":
+        for party in (root, *root.conjuncts):  # "between rebels and government forces": a party with a side
+            side = _side_of_actor(_phrase_without_conjuncts(party))
+            if side:
+                return side
+    person = next((t for t in actor if t.ent_type_ == "PERSON" and (t.dep_ == "poss" or t.i == root.i)), None)
+    if person is not None:
+        side = _person_sides(actor.doc).get(person.lower_)
+        if side:
+            return side  # "Colonel Qaddafi's forces" after "Libyan leader Col. Muammar el-Qaddafi"
     if root.lower_ in PRONOUN_POSS or any(t.dep_ == "poss" and t.lower_ in PRONOUN_POSS for t in actor):
         side = _antecedent_side(actor)
         if side is None and root.lower_ in ("they", "them") and len(actor) == 1:
@@ -963,6 +985,42 @@ def _home_troops_before(actor: Span) -> bool:
     same = next((set(group) for group in _lex()["actor_synonyms"] if actor.root.lemma_.lower() in group), set())
     return any(t.lemma_.lower() in same and t.pos_ == "NOUN" and _state_institution(_phrase(t))
                for t in actor.doc[: actor.start])
+
+
+def _phrase_without_conjuncts(token: Token) -> Span:
+    """A noun with its modifiers, without the nouns coordinated with it."""
+    left = min((t.i for t in token.subtree if t.i <= token.i and not any(
+        a.dep_ in ("conj", "cc") and a.i != token.i for a in t.ancestors if a.i > token.i)), default=token.i)
+    return token.doc[min(left, token.i): token.i + 1]
+
+
+def _person_sides(doc: Doc) -> dict[str, str]:
+    """Surnames of people the text introduces as a state's or group's leader ("Libyan leader Col.
+    Muammar el-Qaddafi", "Ali Abdullah Saleh, Yemen's president") -> that side, once per document."""
+    cached = doc.user_data.get("fogofwar_person_sides")
+    if cached is not None:
+        return cached
+    titles = set(_lex()["leader_titles"])
+    found: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        sent = ent.sent
+        before = doc[max(sent.start, ent.start - 5): ent.start]
+        after = doc[ent.end: min(sent.end, ent.end + 7)]
+        if after and after[0].text == ",":
+            after = doc[after.start + 1: min(sent.end, after.start + 1 + next(
+                (k for k, t in enumerate(after[1:]) if t.text in (",", ";", ".")), len(after) - 1))]
+        else:
+            after = doc[ent.end: ent.end]
+        for window in (before, after):
+            if any(t.lower_.rstrip(".") in titles for t in window):
+                side = lexicon.preferred_side(window.text)
+                if side:
+                    found.setdefault(ent[-1].lower_, side)
+                    break
+    doc.user_data["fogofwar_person_sides"] = found
+    return found
 
 
 def _rebel_like(root: Token) -> bool:

@@ -128,6 +128,21 @@ def document_actors(text: str) -> Iterator[None]:
         _DOCUMENT_ACTORS.reset(token)
 
 
+@contextlib.contextmanager
+def theatre_names(theatre: str | None) -> Iterator[None]:
+    """Within the block, people's names that stand for a different armed group in each country
+    (actors.json "regional_names": "Kurdish" forces are the SDF in Syria, the peshmerga of the KRG
+    in Iraq) count as the group of the country the text is about."""
+    regional = load("actors.json").get("regional_names", {})
+    extra = tuple((name, codes[theatre]) for name, codes in regional.items() if theatre in codes and not name.startswith("_"))
+    token = _DOCUMENT_ACTORS.set(_DOCUMENT_ACTORS.get() + extra) if extra else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _DOCUMENT_ACTORS.reset(token)
+
+
 def sides_and_backers(text: str) -> tuple[list[str], list[str]]:
     """The sides a phrase names as its own, and those it names only as backers.
 

@@ -52,14 +52,15 @@ def _analyze_doc(article: Article, doc: Doc, gazetteer=None) -> ArticleResult:
     places = extract_places(doc, gazetteer=gazetteer, sentences=sentences, sentence_of=sentence_of)
 
     attributions = claims_stage.find_attributions(doc, sentences, sentence_of)
-    sources, source_ids = sources_stage.resolve_sources(attributions, theatre=events_stage.theatre_of(places), places=places)
-    claims = claims_stage.make_claims(attributions, source_ids)
+    theatre = events_stage.theatre_of(places)
+    with lexicon.theatre_names(theatre):
+        sources, source_ids = sources_stage.resolve_sources(attributions, theatre=theatre, places=places)
+        claims = claims_stage.make_claims(attributions, source_ids)
 
-    side_of = {s.id: s.side for s in sources}
-    voices = [(a.content[0], a.content[1], side_of[sid]) for a, sid in zip(attributions, source_ids) if a.content]
-    detected = events_stage.detect_events(doc, places, sentence_of, voices)
-    lines = _line_index(doc)
-    events, owner = events_stage.to_events(detected, lines)
+        side_of = {s.id: s.side for s in sources}
+        voices = [(a.content[0], a.content[1], side_of[sid]) for a, sid in zip(attributions, source_ids) if a.content]
+        detected = events_stage.detect_events(doc, places, sentence_of, voices)
+        events, owner = events_stage.to_events(detected, _line_index(doc))
 
     published = when.parse_published(article.published)
     mentions = when.find_dates(doc, published)
