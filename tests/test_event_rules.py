@@ -791,3 +791,14 @@ def test_a_halt_called_for_is_not_the_callers(run):
 ])
 def test_kurdish_forces_are_the_group_of_the_country_at_war(run, text, side):
     assert [e.actor_side for e, _ in _of_type(run, text, "withdrawal")] == [side]
+
+
+def test_a_leader_named_alone_stands_for_his_state(run):
+    text = ("French jets struck Col. Muammar el-Qaddafi's forces near Benghazi.\n"
+            "Hours earlier, Colonel Qaddafi's forces had pushed into the southern outskirts of Benghazi.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "advance")] == ["LY"]
+
+
+def test_a_head_of_state_who_flees_is_no_withdrawal(run):
+    text = "The Taliban took over Kabul on August 15 as President Ashraf Ghani fled the country."
+    assert _of_type(run, text, "withdrawal") == []

@@ -1557,7 +1557,10 @@ def _armed(actor: Span | None) -> bool:
         root = of[0]  # "many of the insurgents", "hundreds of fighters"
     if root.lemma_.lower() in _lex()["armed_actor_heads"] or root.lower_ in _lex()["armed_actor_heads"]:
         return True
-    return root.pos_ == "PROPN" and lexicon.side_of_text(actor.text) is not None
+    side = lexicon.side_of_text(actor.text) if root.pos_ == "PROPN" else None
+    return side is not None and (root.ent_type_ != "PERSON" or side in lexicon.non_state_codes())
+    # (a state's leader is no armed party: "President Ashraf Ghani fled the country"; "al Shabaab",
+    # which the tagger may call a person, is)
 
 
 def _armed_antecedent(pronoun: Span) -> Span | None:
