@@ -802,3 +802,17 @@ def test_a_leader_named_alone_stands_for_his_state(run):
 def test_a_head_of_state_who_flees_is_no_withdrawal(run):
     text = "The Taliban took over Kabul on August 15 as President Ashraf Ghani fled the country."
     assert _of_type(run, text, "withdrawal") == []
+
+
+def test_a_town_of_one_warring_state_that_fell_to_no_one_named_fell_to_the_other(run):
+    text = ("Russian forces shelled Zaporizhzhia in Ukraine on Monday.\n"
+            "Ukrainian troops struck a Russian depot in Belgorod in Russia.\n"
+            "The fall of Mariupol in Ukraine gives Russia a land corridor to Crimea.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "capture")] == ["RU"]
+
+
+def test_forces_named_by_no_side_in_a_sources_words_are_its_own(run):
+    text = ("Azerbaijan's army shelled Stepanakert on Saturday.\n"
+            "Armenia's defence ministry said its troops had repelled an attack near Hadrut.\n"
+            "Pro-government Azerbaijani Telegram channels said special forces had reached the outskirts of Shusha.")
+    assert [e.actor_side for e, _ in _of_type(run, text, "advance")] == ["AZ"]

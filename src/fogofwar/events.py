@@ -1419,6 +1419,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             and trigger.head.head.lemma_.lower() in ("come", "be", "remain", "fall")
         idiom_under = trigger.lemma_.lower() == "come" and any(t.lower_ == "under" for t in tokens)
         sufferer = None  # the side hit, where the text names only it
+        hit_side = None  # the side of a place hit, in its own side's words
         if under or idiom_under:
             actor = None  # "Hama came under heavy shelling": Hama is the target, not the shooter
             host = trigger if idiom_under else trigger.head.head  # ("came under fire" is one trigger)
@@ -1426,6 +1427,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             sufferer = _phrase(subject) if subject is not None and _armed(_phrase(subject)) or (
                 subject is not None and subject.lower_ in ("they", "we")) else None
             # "they had come under constant fire" (the soldiers): the other side fired
+            if sufferer is None and subject is not None and subject.i in place_at:
+                hit_side = _speaker_side(trigger, voices)  # "the authorities in Nagorno-Karabakh said
+                # Stepanakert had come under heavy shelling": the speaker's town was hit
         if etype == "casualties" and actor is None:
             sufferer = _passive_sufferer(trigger) or sufferer  # "3,000 Ukrainian troops had been killed"
         side = _side_of_actor(actor)
@@ -1456,6 +1460,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             # had been killed": a side that reports soldiers killed reports its own
         if not victim and sufferer_side:
             victim = True
+        if not victim and hit_side:
+            victim, sufferer_side = True, hit_side
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
         near = _places_near(trigger, place_at)
@@ -1508,7 +1514,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if victim:  # "Ukrainian losses" names the side hit; else the sufferer, else the actor phrase
             modifier = _victim_modifier(trigger)
             victim_side = _side_of_actor(modifier) if modifier is not None else (
-                sufferer_side if sufferer is not None else _side_of_actor(actor))
+                sufferer_side if sufferer is not None or hit_side else _side_of_actor(actor))
         for place in targets:
             detected.append(Detected(
                 enemy_of=enemy_of,
@@ -1518,7 +1524,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 victim_side=victim_side,
                 victim=victim,
                 guessed_place=guessed,
-                speaker_side=_speaker_side(trigger, voices) if victim else None,
+                speaker_side=_speaker_side(trigger, voices),
             ))
     _casualties_where_attacked(detected)
     _fill_sides(detected, theatre_of(places))
@@ -1695,6 +1701,10 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             last[d.type] = d.actor_side
             if d.actor is not None and not d.victim:
                 by_actor.setdefault(d.actor.root.i, d.actor_side)
+        elif d.speaker_side and d.actor is not None and not _names_someone(d.actor) \
+                and d.actor.root.lemma_.lower() in _lex()["own_troop_heads"] and d.actor.root.dep_ in SUBJECT_DEPS \
+                and not any(c.dep_ == "poss" for c in d.actor.root.children):
+            d.actor_side = d.speaker_side  # "special forces had reached the town", in Azerbaijani channels' words
         elif d.type in last and not _names_someone(d.actor):
             d.actor_side, d.weak_side = last[d.type], True
     for d in detected:  # "five soldiers were killed in a rebel ambush": the ambush's side, now known
@@ -1914,6 +1924,13 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
             d.actor_side = next((o.actor_side for o in detected if o.sentence == d.sentence and o.type == "casualties"
                                  and o.victim_side and o.actor_side), None) or d.actor_side
             # "air strikes had killed 43 Taliban fighters": the side that killed them
+        if not d.actor_side and d.type in ("capture", "encirclement") and d.actor is None and d.place is not None \
+                and d.trigger.sent.start_char <= d.place.start < d.trigger.sent.end_char and d.place.country:
+            # "The fall of Mariupol", "a siege of almost three months": in a war between two states, a
+            # town of one taken by no one named was taken by the other (retaken, by its own)
+            enemy = _state_enemy(d.place.country, sides, together)
+            if enemy:
+                d.actor_side = d.place.country if d.trigger.lemma_.lower() in _lex()["return_words"] else enemy
         if guess and d.type in ("attack", "casualties") and not d.victim and d.place is not None \
                 and d.trigger.sent.start_char <= d.place.start < d.trigger.sent.end_char \
                 and d.place.country and _unnamed_striker(d.actor):
