@@ -488,3 +488,17 @@ def test_figures_appended_without_an_article_are_judged_too(run):
             "that could not be independently verified.")
     ((_, claim, _),) = _claims(run, text)
     assert claim.certainty == "unconfirmed"
+
+
+@pytest.mark.parametrize("text, kind, side", [
+    ("Iran's foreign ministry spokesman, Saeed Khatibzadeh, condemned the assault and said it was regrettable.",
+     "official", "IR"),
+    ("Britain's defense secretary, Liam Fox, dismissed the claim as propaganda.", "military", "GB"),
+    ("Vice Adm. William E. Gortney told reporters that the strikes had hit 20 sites.", "military", None),
+    ("Rebels shot down a jet, a rebel spokesman said.", "official", None),
+    ("The Norwegian Refugee Council said 85,000 people had fled.", "organization", None),
+    ("The Syrian Arab Red Crescent said it had sent a convoy of ten trucks.", "organization", None),
+])
+def test_titles_opening_a_sentence_ranks_and_bodies(run, text, kind, side):
+    ((_, _, src),) = _claims(run, text)
+    assert (src.kind, src.side) == (kind, side)

@@ -168,7 +168,8 @@ def _description(source: Span, content: tuple[int, int] | None = None) -> str:
         while j >= 0 and j > start - 16 and doc[j].text not in (",", '"', "“", "”", ".", ";") and not doc[j].is_sent_start \
                 and not (doc[j].lower_ == "to" and j > 0 and doc[j - 1].lower_ == "according"):
             j -= 1
-        title = doc[j + 1: start - 1]
+        first = j if j >= 0 and doc[j].is_sent_start and doc[j].text not in (",", '"', "“", "”", ".", ";") else j + 1
+        title = doc[first: start - 1]  # ("Iran's foreign ministry spokesman, Saeed Khatibzadeh," opening a sentence)
         inside = content is not None and content[0] < title.end_char and title.start_char < content[1]
         bounded = j < 0 or doc[j].text in (",", '"', "“", "”", ".", ";", "to") or doc[j].is_sent_start
         if not inside and bounded and not any(t.ent_type_ in ("DATE", "TIME") or t.pos_ in ("VERB", "AUX") for t in title) \

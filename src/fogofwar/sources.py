@@ -82,7 +82,7 @@ def _span_kind(span: Span, description: str = "") -> str:
     if root.ent_type_ != "PERSON":
         kind = kind_of(span.text, head)
         if kind == "official" and _is_role(root):
-            body = _body_kind(span.text)
+            body = _body_kind(span.text, leader=root.lemma_.lower() in LEADER_ROLES)
             if body:
                 return body  # "a Red Cross spokeswoman", "the head of the UN mission"
         if kind != "other":
@@ -121,6 +121,8 @@ def _span_kind(span: Span, description: str = "") -> str:
         if kind != "other":
             return kind
     kind = kind_of(span.text)
+    if kind == "other" and root.pos_ == "PROPN" and _ranked(span) and not lexicon.side_of_text(root.text):
+        return "military"  # "Vice Adm. William E. Gortney told reporters": an officer (not "Colonel Qaddafi", a ruler)
     if kind == "other" and root.pos_ == "PROPN" and re.match(r"\s*\d{1,3}\b", description or ""):
         return "witness"  # "Natalia Shevchenko, 63, who reached Dnipro": a civilian given by name and age
     if kind == "other" and _is_state_name(span):
@@ -650,7 +652,7 @@ def _is_role(token) -> bool:
 
 
 NON_STATE_BODY = re.compile(r"\b(?:observatory|rights|monitor|monitors|watch|network|lawyers|doctors|committees?|"
-                            r"foundation|charity|charities|ngos?|red cross|red crescent)\b", re.I)
+                            r"foundation|charity|charities|ngos?|red cross|red crescent|refugee council)\b", re.I)
 
 
 def _for_the_rebels(description: str | None, armed_words: list[str]) -> bool:
@@ -666,6 +668,14 @@ GROUP_POSSESSIVE = re.compile(r"\b(?:(?:the|its|their)\s+)?(?:group|movement|reb
 ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson"}
 
 
+def _ranked(span: Span) -> bool:
+    """A name opened by a military rank written as a rank ("Vice Adm.", "Col.", "Brig Gen")."""
+    ranks, _ = _ranks_and_titles()
+    names = [t for t in span if t.pos_ == "PROPN"]
+    return any(t.text[:1].isupper() and t.lower_.rstrip(".") in ranks and t.lower_ not in ("private", "field", "major")
+               and t.i + 1 < span.end for t in span if not names or t.i < names[-1].i)
+
+
 def _armed_words_in(text: str) -> bool:
     """Whether a title names an armed group by a word for one ("separatist", "rebel")."""
     words = set(lexicon.load("events.json")["armed_modifiers"])
@@ -675,6 +685,7 @@ def _armed_words_in(text: str) -> bool:
 def _body_kind(text: str, leader: bool = False) -> str | None:
     """The kind of a body named beside a title: organization, think tank, media, or a military institution."""
     groups = {a.lower() for actor in lexicon.load("actors.json")["actors"] for a in actor["aliases"]}
+    armed = set(lexicon.load("events.json")["armed_modifiers"])
     official = [m.span() for kind, pattern in _kind_rules() if kind == "official" for m in pattern.finditer(text)]
     named = [m.span() for kind, pattern in _kind_rules() if kind == "military" for m in pattern.finditer(text)
              if m.group(0).lower() in groups]
@@ -687,7 +698,8 @@ def _body_kind(text: str, leader: bool = False) -> str | None:
                 continue  # "Odesa Oblast Military Administration Head": a civil administration
             if any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in named):
                 continue  # "Karen National Union spokesperson": a word inside an armed group's name
-            if kind == "military" and (word in groups or word.rstrip("s") in groups) and not leader:
-                continue  # "Hamas officials" speak for the movement's leadership: official (its leader commands)
+            if kind == "military" and (word in groups or word.rstrip("s") in groups or word.rstrip("s") in armed) \
+                    and not leader:
+                continue  # "Hamas officials", "a rebel spokesman" speak for the movement's leadership: official
             return kind
     return None
