@@ -816,3 +816,28 @@ def test_forces_named_by_no_side_in_a_sources_words_are_its_own(run):
             "Armenia's defence ministry said its troops had repelled an attack near Hadrut.\n"
             "Pro-government Azerbaijani Telegram channels said special forces had reached the outskirts of Shusha.")
     assert [e.actor_side for e, _ in _of_type(run, text, "advance")] == ["AZ"]
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Ukraine's military said it had ended its combat mission in the besieged city of Mariupol.", "encirclement"),
+    ("Islamic State seized Fallujah in 2014, months before it swept across northern Iraq.", "advance"),
+    ("Forty-six Turkish soldiers have been killed in the campaign in Afrin, according to the military.", "attack"),
+    ("The army blamed the RSF for the killing of the governor in El Geneina.", "casualties"),
+    ("Forces loyal to Khalifa Haftar pressed their offensive on Tripoli on Monday.", "attack"),
+])
+def test_siege_adjectives_sweeps_campaigns_killings_and_pressed_offensives(run, text, etype):
+    assert _of_type(run, text, etype)
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("The agency called for tents and food in Fallujah before people start dying in the heat.", "casualties"),
+    ("Analysts said the crisis could push the president to order military offensives in Catatumbo.", "attack"),
+])
+def test_events_before_they_happen_and_ordered_only_maybe(run, text, etype):
+    assert _of_type(run, text, etype) == []
+
+
+def test_a_rank_before_a_name_is_no_place(run):
+    article = run(["Hours after French jets struck Col. Muammar el-Qaddafi's forces near Benghazi, the Pentagon "
+                   "said the strikes had hit 20 sites. Col. Qaddafi vowed a long war."], published="2011-03-20").articles[0]
+    assert [p.name for p in article.places] == ["Benghazi"]

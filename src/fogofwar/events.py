@@ -87,7 +87,8 @@ def _modality(trigger: Token) -> str:
             return "negated"  # "without providing evidence"
         if token.dep_ == "pcomp" and token.head.dep_ == "prep" and token.head.head.lemma_.lower() in by_lemma:
             return by_lemma[token.head.head.lemma_.lower()]  # "to prevent Hamas from regrouping"
-        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _lex()["factual_marks"] for c in token.children):
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _lex()["factual_marks"] and not (
+                c.lower_ == "before" and token.tag_ in ("VBP", "VBZ")) for c in token.children):
             return "asserted"  # "could not reach the wounded because tanks were firing": a stated cause
         if token.dep_ == "nsubj" and token.pos_ in ("NOUN", "PROPN") and any(
                 c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.head.children):
@@ -99,7 +100,7 @@ def _modality(trigger: Token) -> str:
             return "hypothetical"  # "Wagner would hand its positions ... and pull its fighters back": shared "would"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return "hypothetical"
-        if token.tag_ in ("VBP", "VBZ") and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("once", "until")
+        if token.tag_ in ("VBP", "VBZ") and any(c.dep_ in ("mark", "advmod") and c.lower_ in ("once", "until", "before")
                                                 for c in token.children):
             return "hypothetical"  # "reprisals ... once government forces take control of the city": not yet
         if token.dep_ in ("acl", "relcl") and _purpose_infinitive(token):
@@ -118,9 +119,11 @@ def _modality(trigger: Token) -> str:
                 return "requested"  # not "called the incursion a provocation": naming
             if _purpose_infinitive(token):
                 return "planned"  # "recruited volunteers to fight alongside troops": an aim, not a deed
-            if token.dep_ in ("xcomp", "pcomp", "advcl"):
-                token = head
-                continue
+            if token.dep_ in ("xcomp", "pcomp", "advcl") or (
+                    token.dep_ == "dobj" and token.pos_ in ("NOUN", "PROPN") and (
+                        lemma in _lex()["light_verbs"] or lemma in _lex()["attack_light_verbs"])):
+                token = head  # (an event noun stands as the verb that does it: "could push him to order
+                continue  # offensives"; not "called on them to halt their advance", which was real)
         break
     return "asserted"
 
@@ -208,7 +211,7 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             continue  # "surrounding districts"; "the Russian-occupied south" is a state, not an event
         if (token.pos_ == "VERB" and not as_noun) or (token.pos_ == "AUX" and lemma in verbs) or as_verb:
             prt = next((c for c in token.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ in
-                        ("out", "back", "through", "off", "over", "forward", "away", "up")
+                        ("out", "back", "through", "off", "over", "forward", "away", "up", "across", "into")
                         and c.i == token.i + 1), None)  # "pulled out of Kherson", "broke through the line"
             split = next((c for c in token.children if c.dep_ in ("prt", "prep") and f"{lemma} {c.lower_}" in
                           lex["expulsion_particles"]), None)  # "drove the militants out"
@@ -344,8 +347,11 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
             etype = verbs[token.lower_]  # "helped the army retake Bor": a verb the tagger took for a noun
         if not etype and token.pos_ == "ADJ" and token.dep_ in ("acomp", "oprd") and token.lower_ in lex["state_adjectives"]:
             etype = lex["state_adjectives"][token.lower_]  # "Ukrainian forces remain trapped in Krynky"
-        if etype == "encirclement" and token.dep_ == "amod":
+        if etype == "encirclement" and token.dep_ == "amod" and not _besieged_place(token, place_tokens):
             etype = None  # "food aid to trapped civilians": a description, not a stated encirclement
+        if not etype and token.dep_ == "amod" and token.lower_ in lex["state_adjectives"] \
+                and _besieged_place(token, place_tokens):
+            etype = lex["state_adjectives"][token.lower_]  # "the besieged city of Mariupol": a siege stated
         if etype and _inside_name(token):
             etype = None  # "Ta'ang National Liberation Army", "Operation Strike": part of a name
         if etype and token.lower_ == "advance" and token.dep_ == "pobj" and token.head.lower_ == "in" \
@@ -372,6 +378,15 @@ RECEIVED_AID = {"aid", "assistance", "support", "weapon", "weaponry", "arm", "eq
 
 
 HARM_VERBS = {"kill", "displace", "force", "uproot", "destroy", "wound", "claim"}
+
+
+def _besieged_place(adjective: Token, place_tokens: set[int]) -> bool:
+    """ "the besieged city of Mariupol", "besieged Mariupol": an adjective of siege on a named place."""
+    head = adjective.head
+    if head.i in place_tokens:
+        return True
+    return (head.lemma_.lower() in _lex()["settlement_nouns"] or head.lower_ in _lex()["settlement_nouns"]) and any(
+        t.i in place_tokens for p in _pobj_of(head, {"of"}) for t in p.subtree)
 
 
 def _force_that_harmed(noun: Token) -> bool:

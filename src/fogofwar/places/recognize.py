@@ -582,8 +582,9 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     strong_heads = {m.tok_end - 1 for m in mentions if m.label in ENTITY_LABELS or m.cue}
     kept = []
     for m in sorted(mentions, key=lambda m: m.start):
-        if not m.label and m.tok_end in person_starts and m.tok_end - m.tok_start == 1:
-            continue  # a title before a name ("Mayor Jorge Acevedo"), not a place
+        if not m.label and m.tok_end - m.tok_start == 1 and (m.tok_end in person_starts or (
+                m.tok_end + 1 in person_starts and toks[m.tok_end].text == ".")):
+            continue  # a title before a name ("Mayor Jorge Acevedo", "Col. Muammar el-Qaddafi"), not a place
         if m.label not in ENTITY_LABELS and not m.cue and m.key not in strong:
             if not (_coordinated_with(toks[m.tok_end - 1], strong_heads) or _weak_ok(m, doc)):
                 continue
