@@ -841,3 +841,20 @@ def test_a_rank_before_a_name_is_no_place(run):
     article = run(["Hours after French jets struck Col. Muammar el-Qaddafi's forces near Benghazi, the Pentagon "
                    "said the strikes had hit 20 sites. Col. Qaddafi vowed a long war."], published="2011-03-20").articles[0]
     assert [p.name for p in article.places] == ["Benghazi"]
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("A suicide bomber blew himself up near the air force headquarters in Colombo on Friday.", "attack"),
+    ("Boko Haram has killed thousands of people in Borno since it took up arms in 2009.", "attack"),
+    ("In Kandahar, residents described heavy gunfire before the city's defenders melted away.", "withdrawal"),
+    ("Survivors said gunmen had driven into Baga in pick-up trucks.", "advance"),
+    ("Russian troops and armour have poured into South Ossetia through the Roki tunnel.", "advance"),
+    ("Russian warships sank a Georgian patrol boat off the coast of Abkhazia.", "attack"),
+    ("Iraqi army units have been trying for weeks to encircle Islamic State fighters in Ramadi.", "encirclement"),
+    ("Soldiers had detained Ovidio Guzmán López at a house in Culiacán.", "casualties"),
+    ("He said more than 3,000 Yazidi women and girls seized by the militants near Sinjar were still missing.",
+     "casualties"),
+    ("Norway said the capture of Kilinochchi would not end the conflict.", "capture"),
+])
+def test_more_triggers_from_the_annotated_sets(run, text, etype):
+    assert _of_type(run, text, etype)

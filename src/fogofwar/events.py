@@ -91,8 +91,11 @@ def _modality(trigger: Token) -> str:
                 c.lower_ == "before" and token.tag_ in ("VBP", "VBZ")) for c in token.children):
             return "asserted"  # "could not reach the wounded because tanks were firing": a stated cause
         if token.dep_ == "nsubj" and token.pos_ in ("NOUN", "PROPN") and any(
-                c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.head.children):
-            return "hypothetical"  # "an all-out assault on El Fasher could trigger a massacre"
+                c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.head.children) and not (
+                any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "its", "their") for c in token.children)
+                and _pobj_of(token, {"of"})):
+            return "hypothetical"  # "an all-out assault on El Fasher could trigger a massacre" (but "the capture
+            # of Kilinochchi would not end the conflict" happened)
         if any(c.dep_ == "aux" and c.lower_ in lex["hypothetical"] for c in token.children):
             return "hypothetical"
         if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("aux", "nsubj") for c in token.children) \
@@ -221,6 +224,11 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                              and obj is not None and c.i > obj.i), None)
                 if late is not None and f"{lemma} {late.lower_}" in particles and _armed(_phrase(obj)):
                     prt = late
+                reflexive = next((c for c in token.children if c.dep_ in ("prt", "advmod") and c.lower_ == "up"
+                                  and obj is not None and obj.lower_ in ("himself", "herself", "themselves")
+                                  and c.i == obj.i + 1), None)
+                if reflexive is not None and f"{lemma} up" in particles:
+                    prt = reflexive  # "a suicide bomber blew himself up near the air force headquarters"
             if split is not None or (prt is not None and f"{lemma} {prt.lower_}" in lex["expulsion_particles"]):
                 etype = "withdrawal"  # "drove them out", "were pushed back": the expelled side withdraws
                 tokens.append(split if split is not None else prt)
@@ -273,6 +281,11 @@ def find_triggers(doc: Doc, place_tokens: set[int]) -> list[tuple[str, Token, li
                         t.lower_ in casualty_objects or t.lemma_.lower() in casualty_objects
                         for t in [obj, *(_pobj_of(obj, {"of"}) if obj.pos_ in ("NOUN", "NUM") else [])]):
                     etype = "casualties"  # "captured 200 fighters near X", "captured hundreds of fighters": prisoners
+                elif obj is None and token.dep_ == "acl" and (token.head.lower_ in casualty_objects
+                                                              or token.head.lemma_.lower() in casualty_objects):
+                    etype = "casualties"  # "3,000 Yazidi women and girls seized by the militants"
+                elif obj is not None and obj.i not in place_tokens and obj.ent_type_ == "PERSON":
+                    etype = "casualties"  # "troops had detained Ovidio Guzmán López": a person taken prisoner
             if etype == "withdrawal" and lemma in lex["rescue_verbs"]:
                 obj = _object(token)
                 if obj is not None and (obj.lemma_.lower() in lex["civilian_objects"] or obj.lower_ in lex["civilian_objects"]):
@@ -1428,6 +1441,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             modality = "asserted"  # "would continue to provide", "pledged to send": aid promised
         elif etype == "aid" and modality == "planned" and trigger.lemma_.lower() in lex["troop_support_verbs"]:
             modality = "asserted"  # "soldiers in Niger to help Niamey": they are there, helping
+        elif etype == "encirclement" and modality == "attempted":
+            modality = "threatened"  # "trying to encircle": CONTRACT.md counts a threatened encirclement
         elif etype != "aid" and modality == "requested":
             modality = "hypothetical"  # "called for Rwanda to withdraw": asked for, not done
         under = _nominal(trigger) and trigger.lower_ != "control" and trigger.dep_ == "pobj" and trigger.head.lower_ == "under" \
