@@ -858,3 +858,11 @@ def test_a_rank_before_a_name_is_no_place(run):
 ])
 def test_more_triggers_from_the_annotated_sets(run, text, etype):
     assert _of_type(run, text, etype)
+
+
+def test_police_named_by_no_side_who_were_killed_are_the_home_states(run):
+    text = ("Viv Ansanm gangs attacked police stations in Port-au-Prince, Haiti, on Thursday.\n"
+            "Gangs of Viv Ansanm burned the police station of Cabaret in Haiti.\n"
+            "A police union said at least four officers had been killed since Thursday in Port-au-Prince.")
+    sides = [e.actor_side for e, _ in _of_type(run, text, "casualties")]
+    assert sides and "HT" not in sides

@@ -54,6 +54,7 @@ class Detected:
     fallback_side: str | None = None  # where the other side of victim_side is unclear: the last of its type
     speaker_side: str | None = None  # the side of the source in whose words the event stands
     weak_side: bool = False  # actor_side is only the last side of its type (a guess better evidence replaces)
+    home_victim: bool = False  # the side hit is troops or police named by no side: the home state's, once known
 
 
 @functools.lru_cache(maxsize=1)
@@ -1485,13 +1486,20 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             if hit is not None and _armed(_phrase(hit)):
                 sufferer = _phrase(hit)  # "air strikes had killed 43 Taliban fighters": the Taliban were hit
         sufferer_side = _side_of_actor(sufferer) if sufferer is not None else None
+        home_victim = False
         if sufferer is not None and not sufferer_side and _bare_troops(sufferer):
             sufferer_side = _speaker_side(trigger, voices)  # "the military confirmed that eight soldiers
             # had been killed": a side that reports soldiers killed reports its own
+        if sufferer is not None and not sufferer_side and etype == "casualties" and (
+                _bare_troops(sufferer) or _state_institution(sufferer) or sufferer.root.lemma_.lower() in ("officer", "policeman")):
+            home_victim = True  # "at least four officers had been killed": the home state's police, once the
+            # article's country is known (_fill_sides)
         if not victim and sufferer_side:
             victim = True
         if not victim and hit_side:
             victim, sufferer_side = True, hit_side
+        if home_victim and not victim:
+            victim = True
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
         near = _places_near(trigger, place_at)
@@ -1555,6 +1563,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 victim=victim,
                 guessed_place=guessed,
                 speaker_side=_speaker_side(trigger, voices),
+                home_victim=home_victim,
             ))
     _casualties_where_attacked(detected)
     _fill_sides(detected, theatre_of(places))
@@ -1697,6 +1706,8 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
     for d in detected:
         if d.enemy_of and not d.actor_side:
             continue  # the other side of enemy_of, once every side is known (to_events)
+        if d.home_victim and not d.victim_side and theatre:
+            d.victim_side = home  # troops or police named by no side, hit: the home state's
         if d.actor is not None and theatre and _state_institution(d.actor):
             if d.victim and not d.victim_side:
                 d.victim_side = home  # "the army denied losing any soldiers"
