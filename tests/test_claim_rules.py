@@ -502,3 +502,25 @@ def test_figures_appended_without_an_article_are_judged_too(run):
 def test_titles_opening_a_sentence_ranks_and_bodies(run, text, kind, side):
     ((_, _, src),) = _claims(run, text)
     assert (src.kind, src.side) == (kind, side)
+
+
+def test_an_officer_named_by_no_side_speaks_for_the_military_that_spoke_last(run):
+    text = ("American warships fired cruise missiles at air defenses near Tripoli in Libya, the Pentagon said.\n"
+            "Vice Adm. William E. Gortney told reporters that the strikes had hit 20 sites near Misurata in Libya.")
+    by_name = _by_name(_claims(run, text))
+    assert by_name["William E. Gortney"][1].side == "US"
+
+
+def test_state_media_speak_for_the_state_at_war(run):
+    text = ("Syrian government forces shelled Douma in Syria on Sunday.\n"
+            "Syrian government forces pressed their offensive in Eastern Ghouta near Damascus, where state media "
+            "said 40,000 people had left.")
+    by_phrase = {phrase: src for phrase, _, src in _claims(run, text)}
+    assert by_phrase["state media"].side == "SY"
+
+
+def test_the_groups_news_agency_is_the_groups(run):
+    text = ("Islamic State fighters attacked Fallujah.\n"
+            "The group's Amaq news agency claimed its fighters had killed 30 soldiers.")
+    by_phrase = {phrase: src for phrase, _, src in _claims(run, text)}
+    assert (by_phrase["The group's Amaq news agency"].kind, by_phrase["The group's Amaq news agency"].side) == ("media", "IS")

@@ -333,7 +333,9 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                 side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1) \
                     or lexicon.armed_group_of_document(span)
                 # "rebel sources", "a militant commander", "a spokesman for the rebels": the group the text names
-            if side is None and GROUP_POSSESSIVE.search(a.description or ""):
+            if side is None and (GROUP_POSSESSIVE.search(a.description or "") or (
+                    kind in ("media", "official", "military") and GROUP_POSSESSIVE.match(span.text))):
+                # ("The group's Amaq news agency claimed": the group's own outlet)
                 # "The group's military spokesman, Yahya Saree": the armed group the text is about; a
                 # group's spokesman is its official, as GOLD.md's sets have it
                 side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span)
@@ -343,6 +345,10 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                 side = _possessor_side(span)  # "his spokesman" after "UN Secretary-General Antonio Guterres"
                 if side == "INT" and kind == "official" and _un_before(span):
                     kind = "organization"  # the UN's people are organization; the EU's stay official
+            if side is None and kind == "military" and span.root.pos_ == "PROPN" and _ranked(span):
+                side = next((s.side for s in reversed(sources) if s.kind == "military" and s.side), None)
+                # "Vice Adm. William E. Gortney told reporters", after "the Pentagon said": an officer
+                # named by no side speaks for the military that spoke last
             if side in lexicon.non_state_codes() and kind in ("organization", "other"):
                 kind = "military"  # an armed group speaking as such
             elif kind == "organization" and side and side != "INT" and side not in lexicon.non_state_codes() \
@@ -503,6 +509,8 @@ def _for_the_state(source: Source, text: str) -> bool:
     words = {w.strip(".,'’").lower() for w in text.split()}
     if words & set(lexicon.load("source_kinds.json")["pro_state_words"]):
         return True
+    if source.kind == "media" and "state" in words:
+        return True  # "state media said", "state television": the state's own media
     return _speaks_for_state(source, text)
 
 
