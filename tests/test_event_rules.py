@@ -866,3 +866,18 @@ def test_police_named_by_no_side_who_were_killed_are_the_home_states(run):
             "A police union said at least four officers had been killed since Thursday in Port-au-Prince.")
     sides = [e.actor_side for e, _ in _of_type(run, text, "casualties")]
     assert sides and "HT" not in sides
+
+
+def test_they_who_shot_at_us_are_the_speakers_enemy(run):
+    text = ("Ukrainian troops withdrew from Debaltseve in Ukraine on Wednesday, the Ukrainian army said.\n"
+            "Rebel forces of the DPR shelled Ukrainian positions near Debaltseve in Ukraine.\n"
+            '"They were shooting at us from all sides," said one Ukrainian soldier.')
+    sides = [e.actor_side for e, _ in _of_type(run, text, "attack") if e.actor == "They"]
+    assert sides and sides[0] != "UA"
+
+
+def test_attackers_neutralised_in_an_armys_words_were_neutralised_by_it(run):
+    text = ("JNIM fighters attacked a gendarmerie school in Bamako in Mali on Tuesday.\n"
+            "JNIM said its fighters had killed dozens of soldiers in Bamako.\n"
+            "The army's general staff said in a statement that the attackers had been \"neutralised\" in Bamako.")
+    assert "ML" in [e.actor_side for e, _ in _of_type(run, text, "casualties")]

@@ -902,6 +902,18 @@ def _accused(trigger: Token) -> Span | None:
     return _phrase(obj) if obj is not None else None
 
 
+def _first_person_target(trigger: Token) -> bool:
+    """ "shooting at us", "attacked us", "fired on our positions": the speaker's side was the target."""
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "obj") and child.lower_ in ("us", "me"):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("at", "on"):
+            if any(g.dep_ == "pobj" and (g.lower_ in ("us", "me") or any(c.lower_ == "our" for c in g.children))
+                   for g in child.children):
+                return True
+    return False
+
+
 def _first_person(actor: Span) -> bool:
     """ "we", "our forces", "us": the speaker's own side."""
     root = actor.root
@@ -1502,6 +1514,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             victim = True
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
+            if trigger.lemma_.lower() in lex["own_side_triggers"] and actor is None:
+                side = _speaker_side(trigger, voices)  # "the army said the attackers had been
+                # "neutralised"": the speaker's side neutralised them
         near = _places_near(trigger, place_at)
         if etype != "withdrawal" and len(near) > 1:
             destination = [p for p in near if not _origin(p, trigger, place_at)]
@@ -1536,6 +1551,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
         enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
             actor.root.lemma_.lower() in lex["enemy_heads"] else None
+        if actor is not None and actor.root.lower_ in ("they", "them") and _first_person_target(trigger):
+            enemy_of, side = _speaker_side(trigger, voices), None  # "They were shooting at us": the
+            # speaker's enemy (the pronoun's antecedent, if any, is not who shot)
         retreated = _retreated_before(trigger) if etype == "attack" and actor is None else None
         if retreated is not None:
             enemy_of = _side_of_actor(retreated) or enemy_of  # the side that fled was hit
@@ -1727,7 +1745,7 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
                 d.actor_side = home  # "The military ... said its troops withdrew"
         if d.victim and d.victim_side:
             earlier = None if _names_someone(d.actor) else (_earlier_mention_side(d, detected) or last.get(d.type))
-            if earlier and earlier != d.victim_side:
+            if earlier and earlier != d.victim_side and not d.actor_side:
                 d.actor_side = earlier  # the side of the same event mentioned before
             continue  # else the side hit's other side, once every side is known (to_events)
         if not d.actor_side and not _names_someone(d.actor):
