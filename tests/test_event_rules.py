@@ -881,3 +881,10 @@ def test_attackers_neutralised_in_an_armys_words_were_neutralised_by_it(run):
             "JNIM said its fighters had killed dozens of soldiers in Bamako.\n"
             "The army's general staff said in a statement that the attackers had been \"neutralised\" in Bamako.")
     assert "ML" in [e.actor_side for e, _ in _of_type(run, text, "casualties")]
+
+
+def test_a_town_the_parser_made_the_subject_is_where_not_who(run):
+    text = ("Federal forces attacked Dessie in Ethiopia.\n"
+            "In the Tigrayan capital, Mekelle, a federal air strike on October 28 killed three people, according to "
+            "a hospital official.")
+    assert [(e.actor, place) for e, place in _of_type(run, text, "casualties")] == [(None, "Mek'ele")]

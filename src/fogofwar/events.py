@@ -1473,6 +1473,12 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             if sufferer is None and subject is not None and subject.i in place_at:
                 hit_side = _speaker_side(trigger, voices)  # "the authorities in Nagorno-Karabakh said
                 # Stepanakert had come under heavy shelling": the speaker's town was hit
+        town_subject = None
+        if actor is not None and etype in ("attack", "casualties") and actor.root.i in place_at \
+                and place_at[actor.root.i].kind != "country" and len(actor) == 1:
+            # "In the Tigrayan capital, Mekelle, a federal air strike ... killed three people": the parser
+            # made the town the subject; a town kills no one, it is where
+            town_subject, actor = place_at[actor.root.i], None
         if etype == "casualties" and actor is None:
             sufferer = _passive_sufferer(trigger) or sufferer  # "3,000 Ukrainian troops had been killed"
         side = _side_of_actor(actor)
@@ -1540,6 +1546,8 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             near = _places_near(trigger.head, place_at)
         if not near and trigger.dep_ == "compound" and _nominal(trigger) and trigger.head.pos_ == "NOUN":
             near = _places_near(trigger.head, place_at)  # "bombing markets in North Darfur" (a modifier to the parser)
+        if not near and town_subject is not None:
+            near = [town_subject]
         guessed = not near  # no place among its own arguments: the nearest one, a weaker guess
         if not near:
             anaphoric = _anaphoric_place(trigger, places, sentence)
