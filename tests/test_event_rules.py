@@ -888,3 +888,12 @@ def test_a_town_the_parser_made_the_subject_is_where_not_who(run):
             "In the Tigrayan capital, Mekelle, a federal air strike on October 28 killed three people, according to "
             "a hospital official.")
     assert [(e.actor, place) for e, place in _of_type(run, text, "casualties")] == [(None, "Mek'ele")]
+
+
+def test_the_target_of_a_side_is_the_other_side_with_its_allies(run):
+    text = ("Russian and Syrian jets bombed Sarmin on Monday.\n"
+            "Syrian troops shelled Saraqeb on Tuesday.\n"
+            "Russian jets struck Idlib on Tuesday.\n"
+            "HTS fighters attacked Saraqeb on Wednesday.")
+    targets = {e.actor_side: e.target_side for e, _ in _of_type(run, text, "attack") if e.actor_side == "HTS"}
+    assert targets == {"HTS": "RU"}  # Russia and Syria, named together, count as one side (the one named most)

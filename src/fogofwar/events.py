@@ -2044,7 +2044,7 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
             id=f"e{i}", type=d.type, sentence=d.sentence, start=sent.start_char,
             end=sent.start_char + len(text_of(sent.doc)[sent.start_char:sent.end_char].rstrip()),
             trigger=trigger_text, actor=d.actor.text if d.actor is not None else None,
-            actor_side=d.actor_side, target=None, target_side=target_side(d.actor_side, sides) if d.type in (
+            actor_side=d.actor_side, target=None, target_side=target_side(d.actor_side, sides, together) if d.type in (
                 "capture", "encirclement", "attack", "advance") else None,
             place=d.place.id if d.place else None, date=None, date_precision=None,
             quantities=d.quantities, negated=d.modality == "negated", modality=d.modality,
