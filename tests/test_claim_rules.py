@@ -461,15 +461,8 @@ def test_a_name_the_tagger_broke_keeps_its_title_and_group(run):
 
 
 @pytest.mark.parametrize("text, kind", [
-    ("Soldiers left the town, M23 spokesperson Lawrence Kanyuka said.", "official"),
+    ("Soldiers left the town, M23 spokesperson Lawrence Kanyuka said.", "official"),  # a spokesperson is a spokesman
     ("Rwanda Defence Force spokesperson Ronald Rwivanga said soldiers left the town.", "military"),
-])
-def test_spokesperson_is_a_spokesman(run, text, kind):
-    ((_, _, src),) = _claims(run, text)
-    assert src.kind == kind
-
-
-@pytest.mark.parametrize("text, kind", [
     ("Soldiers left the town, Nigeria's defence headquarters said.", "military"),
     ("Defence spokesman Maj Gen Chris Olukolade said troops had left the town.", "military"),
     ("Aid agencies estimate that 230,000 people have fled the fighting.", "organization"),

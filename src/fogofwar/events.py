@@ -964,7 +964,7 @@ def _side_of_actor(actor: Span | None) -> str | None:
         return side
     if any(c.dep_ == "conj" and c.i < actor.end for c in root.children) and root.head.lower_ == "between":
         for party in (root, *root.conjuncts):  # "between rebels and government forces": a party with a side
-            side = _side_of_actor(_phrase_without_conjuncts(party))
+            side = _side_of_actor(_phrase(party))
             if side:
                 return side
     person = next((t for t in actor if t.ent_type_ == "PERSON" and (t.dep_ == "poss" or t.i == root.i)), None)
@@ -1026,13 +1026,6 @@ def _home_troops_before(actor: Span) -> bool:
     same = next((set(group) for group in _lex()["actor_synonyms"] if actor.root.lemma_.lower() in group), set())
     return any(t.lemma_.lower() in same and t.pos_ == "NOUN" and _state_institution(_phrase(t))
                for t in actor.doc[: actor.start])
-
-
-def _phrase_without_conjuncts(token: Token) -> Span:
-    """A noun with its modifiers, without the nouns coordinated with it."""
-    left = min((t.i for t in token.subtree if t.i <= token.i and not any(
-        a.dep_ in ("conj", "cc") and a.i != token.i for a in t.ancestors if a.i > token.i)), default=token.i)
-    return token.doc[min(left, token.i): token.i + 1]
 
 
 def _person_sides(doc: Doc) -> dict[str, str]:
@@ -1449,6 +1442,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if trigger.lemma_.lower() in lex["civilian_motion_verbs"] and actor is not None \
                 and actor.root.pos_ in ("NOUN", "PROPN") and not _armed(actor) and not lexicon.side_of_text(actor.text):
             continue  # "residents of Kurakhove who reached Dnipro": people moving, no advance
+        speaker = _speaker_side(trigger, voices)  # the side of the source in whose words it stands
         modality = _modality(trigger)
         if etype == "aid" and modality in ("hypothetical", "planned") and _promised(trigger):
             modality = "asserted"  # "would continue to provide", "pledged to send": aid promised
@@ -1471,7 +1465,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 subject is not None and subject.lower_ in ("they", "we")) else None
             # "they had come under constant fire" (the soldiers): the other side fired
             if sufferer is None and subject is not None and subject.i in place_at:
-                hit_side = _speaker_side(trigger, voices)  # "the authorities in Nagorno-Karabakh said
+                hit_side = speaker  # "the authorities in Nagorno-Karabakh said
                 # Stepanakert had come under heavy shelling": the speaker's town was hit
         town_subject = None
         if actor is not None and etype in ("attack", "casualties") and actor.root.i in place_at \
@@ -1486,10 +1480,9 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 not side and trigger.lemma_.lower() in lex["own_side_triggers"] and not _names_someone(actor)):
             # "Our units continue to advance", "We intercepted", "Robotyne is liberated", in a source's
             # words: the source's own side
-            side = _speaker_side(trigger, voices) or side
+            side = speaker or side
         if not side and actor is not None and actor.root.lemma_.lower() in ("fighter", "combatant") \
                 and not _names_someone(actor) and actor.root.dep_ in SUBJECT_DEPS:
-            speaker = _speaker_side(trigger, voices)
             if speaker in lexicon.non_state_codes():
                 side = speaker  # "the fighters had also taken the airport", in the words of the group's spokesman
         victim = _victim(trigger)
@@ -1506,7 +1499,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         sufferer_side = _side_of_actor(sufferer) if sufferer is not None else None
         home_victim = False
         if sufferer is not None and not sufferer_side and _bare_troops(sufferer):
-            sufferer_side = _speaker_side(trigger, voices)  # "the military confirmed that eight soldiers
+            sufferer_side = speaker  # "the military confirmed that eight soldiers
             # had been killed": a side that reports soldiers killed reports its own
         if sufferer is not None and not sufferer_side and etype == "casualties" and (
                 _bare_troops(sufferer) or _state_institution(sufferer) or sufferer.root.lemma_.lower() in ("officer", "policeman")):
@@ -1521,7 +1514,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if victim:
             side = None  # "Russian forces suffered heavy losses": the actor is the other side
             if trigger.lemma_.lower() in lex["own_side_triggers"] and actor is None:
-                side = _speaker_side(trigger, voices)  # "the army said the attackers had been
+                side = speaker  # "the army said the attackers had been
                 # "neutralised"": the speaker's side neutralised them
         near = _places_near(trigger, place_at)
         if etype != "withdrawal" and len(near) > 1:
@@ -1557,10 +1550,10 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
             guessed = anaphoric is None
         # one event per settlement when several are named ("the cities of Balakliya and Kupiansk")
         targets = _targets(trigger, near, place_at) if near and near[0] is not None else near[:1]
-        enemy_of = _speaker_side(trigger, voices) if actor is not None and not side and \
+        enemy_of = speaker if actor is not None and not side and \
             actor.root.lemma_.lower() in lex["enemy_heads"] else None
         if actor is not None and actor.root.lower_ in ("they", "them") and _first_person_target(trigger):
-            enemy_of, side = _speaker_side(trigger, voices), None  # "They were shooting at us": the
+            enemy_of, side = speaker, None  # "They were shooting at us": the
             # speaker's enemy (the pronoun's antecedent, if any, is not who shot)
         retreated = _retreated_before(trigger) if etype == "attack" and actor is None else None
         if retreated is not None:
@@ -1568,7 +1561,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
         if etype == "capture" and trigger.pos_ in ("VERB", "AUX") and (
                 (trigger.lemma_.lower() in lex["fall_verbs"] and _fallen_to(trigger) is None)
                 or (trigger.lemma_.lower() == "lose" and actor is None)) and not side:
-            enemy_of = _speaker_side(trigger, voices) or enemy_of  # "the junta denied that the town had fallen",
+            enemy_of = speaker or enemy_of  # "the junta denied that the town had fallen",
             # "denied that the city had been lost": taken by the speaker's enemy
         if _nominal(trigger) and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in lex["repel_verbs"] \
                 and (actor is None or (actor.root.head.i == trigger.head.i and actor.root.dep_ == "nsubj")):
@@ -1588,7 +1581,7 @@ def detect_events(doc: Doc, places: list[Place], sentence_of: list[int],
                 victim_side=victim_side,
                 victim=victim,
                 guessed_place=guessed,
-                speaker_side=_speaker_side(trigger, voices),
+                speaker_side=speaker,
                 home_victim=home_victim,
             ))
     _casualties_where_attacked(detected)
@@ -1784,6 +1777,12 @@ def _fill_sides(detected: list[Detected], theatre: str | None) -> None:
             d.fallback_side = fallback if fallback != d.victim_side else None
 
 
+def _placed_in_sentence(d: Detected) -> bool:
+    """The event's place is named in its own sentence and lies in a country (not guessed from afar)."""
+    sent = d.trigger.sent
+    return d.place is not None and bool(d.place.country) and sent.start_char <= d.place.start < sent.end_char
+
+
 def _unnamed_striker(actor: Span | None) -> bool:
     """No actor, or one that names no party: a weapon ("a guided aerial bomb") or a strike."""
     if actor is None:
@@ -1798,11 +1797,7 @@ def _unnamed_striker(actor: Span | None) -> bool:
 def _state_enemy(country: str, sides: Counter[str], document: dict[str, str]) -> str | None:
     """The other state where a document is about a war between two states and ``country`` is one."""
     groups = lexicon.non_state_codes()
-    allies = {**lexicon.allies(), **document}
-    merged: Counter[str] = Counter()
-    for side, n in sides.items():
-        merged[allies.get(side, side)] += n
-    main = [s for s, _ in merged.most_common(2)]
+    main = _main_sides(sides, document)[0]
     if len(main) == 2 and country in main and not any(s in groups or s == "INT" for s in main):
         return main[1] if main[0] == country else main[0]
     return None
@@ -1931,16 +1926,22 @@ def document_allies(detected: list[Detected]) -> dict[str, str]:
     return {side: max(sorted(group), key=lambda g: counts[g]) for side, group in group_of.items()}
 
 
+def _main_sides(sides: Counter[str], document: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The two sides named most often, each ally counted with the side it fights for (actors.json
+    "ally" and ``document_allies``), and that allies table."""
+    allies = {**lexicon.allies(), **document}
+    merged: Counter[str] = Counter()
+    for side, n in sides.items():
+        merged[allies.get(side, side)] += n
+    return [s for s, _ in merged.most_common(2)], allies
+
+
 def target_side(actor_side: str | None, sides: Counter[str], document: dict[str, str] | None = None) -> str | None:
     """The other side where a document is about two sides (a group fighting for a state, as
     Wagner for Russia, counts as that state: data/actors.json "ally"; so do states the text names
     together as one actor: ``document_allies``)."""
-    allies = {**lexicon.allies(), **(document or {})}
-    merged: Counter[str] = Counter()
-    for side, n in sides.items():
-        merged[allies.get(side, side)] += n
+    main, allies = _main_sides(sides, document or {})
     actor_side = allies.get(actor_side, actor_side) if actor_side else actor_side
-    main = [s for s, _ in merged.most_common(2)]
     if actor_side in main and len(main) == 2:
         return main[1] if main[0] == actor_side else main[0]
     return None
@@ -1991,16 +1992,14 @@ def to_events(detected: list[Detected], line_of: list[int]) -> tuple[list[Event]
             d.actor_side = next((o.actor_side for o in detected if o.sentence == d.sentence and o.type == "casualties"
                                  and o.victim_side and o.actor_side), None) or d.actor_side
             # "air strikes had killed 43 Taliban fighters": the side that killed them
-        if not d.actor_side and d.type in ("capture", "encirclement") and d.actor is None and d.place is not None \
-                and d.trigger.sent.start_char <= d.place.start < d.trigger.sent.end_char and d.place.country:
+        if not d.actor_side and d.type in ("capture", "encirclement") and d.actor is None and _placed_in_sentence(d):
             # "The fall of Mariupol", "a siege of almost three months": in a war between two states, a
             # town of one taken by no one named was taken by the other (retaken, by its own)
             enemy = _state_enemy(d.place.country, sides, together)
             if enemy:
                 d.actor_side = d.place.country if d.trigger.lemma_.lower() in _lex()["return_words"] else enemy
-        if guess and d.type in ("attack", "casualties") and not d.victim and d.place is not None \
-                and d.trigger.sent.start_char <= d.place.start < d.trigger.sent.end_char \
-                and d.place.country and _unnamed_striker(d.actor):
+        if guess and d.type in ("attack", "casualties") and not d.victim and _placed_in_sentence(d) \
+                and _unnamed_striker(d.actor):
             d.actor_side = _state_enemy(d.place.country, sides, together) or d.actor_side
             # "a guided aerial bomb struck a residential area" in Zaporizhzhia: in a war between two
             # states, a strike no one is named for inside one of them is the other's

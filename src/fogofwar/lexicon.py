@@ -251,7 +251,12 @@ def _listed_codes() -> frozenset[str]:
 def _non_state_codes() -> frozenset[str]:
     """The armed groups' codes: those of data/actors.json and those the text being analysed defines."""
     extra = _DOCUMENT_ACTORS.get()
-    return _listed_codes() | frozenset(code for _, code in extra) if extra else _listed_codes()
+    return _codes_with(extra) if extra else _listed_codes()
+
+
+@functools.lru_cache(maxsize=16)
+def _codes_with(extra: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return _listed_codes() | frozenset(code for _, code in extra)
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from collections import Counter
 from spacy.tokens import Span
 
 from fogofwar import lexicon
-from fogofwar.claims import Attribution
+from fogofwar.claims import Attribution, _capitalised_verb
 from fogofwar.models import Source
 from fogofwar.nlp import text_of
 
@@ -72,7 +72,7 @@ def kind_of(text: str, head: tuple[int, int] | None = None) -> str:
 def _span_kind(span: Span, description: str = "") -> str:
     """Kind of a source phrase: its head word first, then its words and description in rule order."""
     root = span.root
-    if root.pos_ in ("VERB", "AUX") and root.text[:1].isupper() and span[-1].pos_ == "PROPN":
+    if _capitalised_verb(root) and span[-1].pos_ == "PROPN":
         root = span[-1]  # "... spokesperson Padoh Saw Taw Nee": a name word the tagger took for a verb
     head = (root.idx - span.start_char, root.idx - span.start_char + len(root.text))
     if _is_evidence_noun(root):
@@ -327,7 +327,7 @@ def resolve_sources(attributions: list[Attribution], theatre: str | None = None,
                 # else the one named last ("The ELN said ... the FARC dissidents ... The group denied")
                 side = _last_group_source(sources, a, attributions) or lexicon.last_armed_group_before(span) \
                     or lexicon.first_armed_group_after(span, sentences=1) or side  # a lede that names it next
-            armed_words = lexicon.load("events.json")["armed_modifiers"]
+            armed_words = _armed_words()
             if side is None and (any(t.lower_ in armed_words and t.i != span.root.i and t.head.i == span.root.i
                                      for t in span) or _for_the_rebels(a.description, armed_words)):
                 side = lexicon.last_armed_group_before(span) or lexicon.first_armed_group_after(span, sentences=1) \
@@ -663,7 +663,7 @@ NON_STATE_BODY = re.compile(r"\b(?:observatory|rights|monitor|monitors|watch|net
                             r"foundation|charity|charities|ngos?|red cross|red crescent|refugee council)\b", re.I)
 
 
-def _for_the_rebels(description: str | None, armed_words: list[str]) -> bool:
+def _for_the_rebels(description: str | None, armed_words: frozenset[str]) -> bool:
     """ "A spokesman for the rebels", "a commander of the militants": a title held in an armed group."""
     words = (description or "").lower().split()
     return any(w in ("for", "of") and i + 2 < len(words) and words[i + 1] == "the"
@@ -684,16 +684,22 @@ def _ranked(span: Span) -> bool:
                and t.i + 1 < span.end for t in span if not names or t.i < names[-1].i)
 
 
+@functools.lru_cache(maxsize=1)
+def _armed_words() -> frozenset[str]:
+    """Words that name an armed group by kind ("rebel", "separatist"): events.json armed_modifiers."""
+    return frozenset(lexicon.load("events.json")["armed_modifiers"])
+
+
 def _armed_words_in(text: str) -> bool:
     """Whether a title names an armed group by a word for one ("separatist", "rebel")."""
-    words = set(lexicon.load("events.json")["armed_modifiers"])
+    words = _armed_words()
     return any(re.sub(r"['’]s?$", "", w.strip(",.")).lower() in words for w in text.split())
 
 
 def _body_kind(text: str, leader: bool = False) -> str | None:
     """The kind of a body named beside a title: organization, think tank, media, or a military institution."""
     groups = {a.lower() for actor in lexicon.load("actors.json")["actors"] for a in actor["aliases"]}
-    armed = set(lexicon.load("events.json")["armed_modifiers"])
+    armed = _armed_words()
     official = [m.span() for kind, pattern in _kind_rules() if kind == "official" for m in pattern.finditer(text)]
     named = [m.span() for kind, pattern in _kind_rules() if kind == "military" for m in pattern.finditer(text)
              if m.group(0).lower() in groups]
